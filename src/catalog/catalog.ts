@@ -1,0 +1,13 @@
+/** The whole catalog: the business metrics, then the adapter's own. */
+import { ADAPTER_METRICS } from './adapter-metrics.ts';
+import { BUSINESS_METRICS } from './business-metrics.ts';
+import type { InstrumentSpec } from './types.ts';
+
+export const CATALOG: readonly InstrumentSpec[] = [...BUSINESS_METRICS, ...ADAPTER_METRICS];
+
+const byName = new Map(CATALOG.map((spec) => [spec.name, spec]));
+
+/** The catalog entry for an instrument name, or undefined. */
+export function findInstrumentSpec(name: string): InstrumentSpec | undefined {
+  return byName.get(name);
+}

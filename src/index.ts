@@ -1,0 +1,41 @@
+/**
+ * genesis-telemetry: the API-only entry point. The catalog and the typed
+ * recording API on any OpenTelemetry Meter; nothing here loads the SDK.
+ * The pipeline (endpoint, exporters) is in `genesis-telemetry/sdk`.
+ */
+export { ADAPTER_METRICS, ADAPTER_NAMESPACE, DROPPED_MEASUREMENTS } from './catalog/adapter-metrics.ts';
+export { BUSINESS_METRICS, BUSINESS_NAMESPACE, type BusinessMetricName } from './catalog/business-metrics.ts';
+export { CATALOG, findInstrumentSpec } from './catalog/catalog.ts';
+export { labelTable, metricTable } from './catalog/markdown.ts';
+export { otlpPrometheusName, prometheusName, prometheusSampleNames } from './catalog/naming.ts';
+export type { EnumLabelSpec, IdLabelSpec, InstrumentKind, InstrumentSpec, LabelSpec } from './catalog/types.ts';
+export { isEnumLabel, OTHER_LABEL_VALUE } from './catalog/types.ts';
+export { validateCatalog } from './catalog/validate.ts';
+export {
+  AUTH_FAILURE_REASONS,
+  type AuthFailureReason,
+  BUSINESS_TYPES,
+  type BusinessType,
+  CREATION_STATUSES,
+  type CreationStatus,
+  DEPLOYMENT_TYPES,
+  type DeploymentType,
+  DROP_REASONS,
+  type DropReason,
+  LIFECYCLE_EVENT_TYPES,
+  type LifecycleEventType,
+  MEMORY_OPERATIONS,
+  type MemoryOperation,
+  SUCCESS_STATUSES,
+  type SuccessStatus,
+  TAKEDOWN_STATUSES,
+  type TakedownStatus,
+  VERCEL_DEPLOYMENT_STATUSES,
+  type VercelDeploymentStatus,
+} from './catalog/vocabulary.ts';
+export { GenesisConfigError, isGenesisConfigError } from './config/config-error.ts';
+export type { CatalogInstrument } from './instruments/catalog-instrument.ts';
+export { createGenesisMetrics, type GenesisMetricsOptions, METER_NAME } from './instruments/create-genesis-metrics.ts';
+export type { BusinessCreation, CreationRun, DeploymentOutcome, GenesisMetrics } from './instruments/genesis-metrics.ts';
+export { consoleLogger, type Logger, silentLogger } from './logging/logger.ts';
+export { VERSION } from './version.ts';

@@ -1,0 +1,9 @@
+/**
+ * genesis-telemetry/sdk: the pipeline. Starts the OpenTelemetry SDK with the
+ * catalog's views and serves Prometheus metrics from the library's endpoint.
+ */
+export { HEALTH_PATH, METRICS_PATH } from './http/metrics-server.ts';
+export { buildResource, DEFAULT_SERVICE_NAME, parseResourceAttributes } from './pipeline/resource.ts';
+export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
+export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
+export { viewsFromCatalog } from './pipeline/views.ts';

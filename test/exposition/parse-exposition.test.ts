@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ExpositionParseError, parseExposition } from '../../src/exposition/parse-exposition.ts';
+
+describe('parseExposition', () => {
+  it('groups a histogram whose _count and _sum come before its buckets (the OpenTelemetry order)', () => {
+    const [latency] = parseExposition(
+      [
+        '# HELP x_seconds Latency.',
+        '# UNIT x_seconds s',
+        '# TYPE x_seconds histogram',
+        'x_seconds_count{path="/a"} 2',
+        'x_seconds_sum{path="/a"} 0.5',
+        'x_seconds_bucket{path="/a",le="0.1"} 1',
+        'x_seconds_bucket{path="/a",le="+Inf"} 2',
+      ].join('\n'),
+    );
+    assert.equal(latency?.name, 'x_seconds');
+    assert.equal(latency?.type, 'histogram');
+    assert.equal(latency?.help, 'Latency.');
+    assert.equal(latency?.unit, 's');
+    assert.deepEqual(
+      latency?.samples.map((s) => [s.name, s.labels, s.value]),
+      [
+        ['x_seconds_count', { path: '/a' }, 2],
+        ['x_seconds_sum', { path: '/a' }, 0.5],
+        ['x_seconds_bucket', { path: '/a', le: '0.1' }, 1],
+        ['x_seconds_bucket', { path: '/a', le: '+Inf' }, 2],
+      ],
+    );
+  });
+
+  it('reads escaped label values, special values, timestamps and escaped HELP', () => {
+    const [f] = parseExposition(
+      [
+        '# HELP y Says \\"hi\\"\\\\ and a\\nnewline',
+        '# TYPE y gauge',
+        'y{msg="a \\"quoted\\" \\\\ back\\nslash, {brace}"} +Inf 1700000000000',
+        'y{msg="neg"} -Inf',
+        'y{msg="nan"} NaN',
+        'y{msg="exp",} 1.5e-3',
+      ].join('\n'),
+    );
+    assert.equal(f?.help, 'Says "hi"\\ and a\nnewline');
+    assert.deepEqual(f?.samples[0], {
+      name: 'y',
+      labels: { msg: 'a "quoted" \\ back\nslash, {brace}' },
+      value: Number.POSITIVE_INFINITY,
+      timestamp: 1_700_000_000_000,
+    });
+    assert.equal(f?.samples[1]?.value, Number.NEGATIVE_INFINITY);
+    assert.ok(Number.isNaN(f?.samples[2]?.value));
+    assert.equal(f?.samples[3]?.value, 0.0015);
+  });
+
+  it('accepts untyped samples, comments, empty HELP, and OpenMetrics # EOF and _created', () => {
+    const families = parseExposition(
+      [
+        '# a comment',
+        'loose_metric 3',
+        '# HELP quiet ',
+        '# TYPE quiet counter',
+        'quiet_total 4',
+        'quiet_created 1.7e9',
+        '# TYPE s summary',
+        's{quantile="0.5"} 1',
+        's_sum 10',
+        's_count 4',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      families.map((f) => [f.name, f.type, f.samples.length]),
+      [
+        ['loose_metric', 'untyped', 1],
+        ['quiet', 'counter', 2],
+        ['s', 'summary', 3],
+      ],
+    );
+    assert.equal(families[1]?.help, '');
+  });
+
+  it('names the line of malformed input', () => {
+    assert.throws(
+      () => parseExposition('ok 1\nbad{x="1" 2\n'),
+      (error: unknown) => error instanceof ExpositionParseError && error.line === 2,
+    );
+    assert.throws(() => parseExposition('nov alue'), /line 1: sample nov: "alue" is not a number/);
+    assert.throws(() => parseExposition('a{x="1",x="2"} 1'), /label x appears twice/);
+    assert.throws(() => parseExposition('a 1 2 3'), /line 1/);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The pipeline and its endpoint, scraped over real HTTP: the exposition shows
+ * the catalog, in Prometheus naming, with the values that were recorded.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BUSINESS_METRICS } from '../../src/catalog/business-metrics.ts';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { prometheusName } from '../../src/catalog/naming.ts';
+import type { ExpositionFamily } from '../../src/exposition/parse-exposition.ts';
+import { startTelemetry, type Telemetry } from '../../src/sdk.ts';
+import { captureLogger } from '../support/capture-logger.ts';
+import { family, histogram, scrape, value } from '../support/exposition.ts';
+
+describe('the Prometheus endpoint', () => {
+  let telemetry: Telemetry;
+  let families: ExpositionFamily[];
+  let text: string;
+
+  before(async () => {
+    telemetry = await startTelemetry({ port: 0, logger: captureLogger(), env: {} });
+    const m = telemetry.metrics;
+    m.businessCreated({ businessType: 'saas', status: 'success', durationSeconds: 12.5, taskCount: 30, teamSize: 5 });
+    m.businessCreated({ businessType: 'saas', status: 'failed', durationSeconds: 95, taskCount: 12, teamSize: 3 });
+    m.businessCreated({ businessType: 'newsletter', status: 'blocked', durationSeconds: 0.4 });
+    m.revenueProjected('biz-1', 2500, 0.8);
+    m.businessHealth('biz-1', 0.9);
+    m.safetyViolation();
+    m.memoryOperation('query', 'success');
+    m.memoryOperation('store', 'failed');
+    m.deploymentFinished({ businessType: 'saas', succeeded: true, costUsd: 1.25 });
+    m.deploymentFinished({ businessType: 'saas', succeeded: false, costUsd: 0.5, deploymentType: 'redeploy' });
+    m.authFailure('invalid_token');
+    m.authFailure('invalid_token');
+    m.quotaDenied('user-7');
+    m.paymentIntent('success');
+    m.businessTakenDown('partial');
+    m.businessTakenDown('not_found');
+    m.deploymentCost('production', Number.NaN);
+    ({ text, families } = await scrape(telemetry.url as string));
+  });
+
+  after(() => telemetry.shutdown());
+
+  it('binds port 0 to a free port and reports it', () => {
+    assert.ok((telemetry.address?.port ?? 0) > 0);
+    assert.equal(telemetry.url, `http://127.0.0.1:${telemetry.address?.port}/metrics`);
+  });
+
+  it('serves each of the 17 metrics with HELP and the right TYPE', () => {
+    for (const spec of BUSINESS_METRICS) {
+      const name = prometheusName(spec);
+      assert.match(text, new RegExp(`^# HELP ${name} ${spec.description.replace(/[().]/g, '\\$&')}$`, 'm'), name);
+      assert.match(text, new RegExp(`^# TYPE ${name} ${spec.kind}$`, 'm'), name);
+      assert.equal(family(families, name)?.type, spec.kind, name);
+      assert.equal(family(families, name)?.help, spec.description, name);
+    }
+  });
+
+  it('ends every counter in _total exactly once', () => {
+    const counters = families.filter((f) => f.type === 'counter').map((f) => f.name);
+    assert.deepEqual(
+      counters.toSorted(),
+      CATALOG.filter((s) => s.kind === 'counter')
+        .map((s) => prometheusName(s))
+        .toSorted(),
+    );
+    for (const name of counters) assert.match(name, /^(?!.*_total_total).*_total$/, name);
+    assert.doesNotMatch(text, /_total_total/);
+  });
+
+  it('serves only what the catalog declares under our namespaces, and all of it', () => {
+    const served = families.map((f) => f.name).filter((name) => /^genesis_(meta_agent|telemetry)_/.test(name));
+    const declared = CATALOG.map((spec) => prometheusName(spec));
+    assert.deepEqual(
+      served.filter((name) => !declared.includes(name)),
+      [],
+      'served but not declared',
+    );
+    assert.deepEqual(
+      BUSINESS_METRICS.map((spec) => prometheusName(spec)).filter((name) => !served.includes(name)),
+      [],
+      'declared but not served',
+    );
+  });
+
+  it('serves histograms with the catalog buckets, _sum and _count', () => {
+    const spec = BUSINESS_METRICS.find((s) => s.name === 'genesis_meta_agent_execution_duration_seconds');
+    const saas = histogram(families, 'genesis_meta_agent_execution_duration_seconds', { business_type: 'saas' });
+    assert.deepEqual(
+      saas.buckets.map(([le]) => le),
+      [...(spec?.buckets ?? []).map(String), '+Inf'],
+    );
+    assert.equal(saas.count, 2);
+    assert.equal(saas.sum, 107.5);
+    const count = Object.fromEntries(saas.buckets);
+    assert.deepEqual([count['10'], count['20'], count['90'], count['120'], count['+Inf']], [0, 1, 1, 2, 2]);
+    for (const suffix of ['_bucket{', '_sum{', '_count{']) assert.ok(text.includes(`genesis_meta_agent_task_count${suffix}`), suffix);
+    assert.match(text, /^genesis_meta_agent_team_size_bucket\{business_type="saas",le="\+Inf"\} 2$/m);
+  });
+
+  it('serves the values that were recorded', () => {
+    const created = 'genesis_meta_agent_businesses_created_total';
+    assert.equal(value(families, created, { business_type: 'saas', status: 'success' }), 1);
+    assert.equal(value(families, created, { business_type: 'saas', status: 'failed' }), 1);
+    assert.equal(value(families, created, { business_type: 'newsletter', status: 'blocked' }), 1);
+    assert.equal(value(families, created, { business_type: 'ecommerce', status: 'success' }), 0);
+    assert.equal(value(families, 'genesis_meta_agent_revenue_projected_mrr', { business_id: 'biz-1' }), 2500);
+    assert.equal(value(families, 'genesis_meta_agent_revenue_confidence', { business_id: 'biz-1' }), 0.8);
+    assert.equal(value(families, 'genesis_meta_agent_business_health_score', { business_id: 'biz-1' }), 0.9);
+    assert.equal(value(families, 'genesis_meta_agent_safety_violations_total'), 1);
+    assert.equal(value(families, 'genesis_meta_agent_memory_operations_total', { operation: 'store', status: 'failed' }), 1);
+    assert.equal(value(families, 'genesis_meta_agent_lifecycle_events_total', { event_type: 'deployment_failed' }), 1);
+    assert.equal(value(families, 'genesis_meta_agent_lifecycle_events_total', { event_type: 'taken_down' }), 1);
+    assert.equal(value(families, 'genesis_meta_agent_deployment_success_rate', { business_type: 'saas' }), 0.5);
+    assert.equal(value(families, 'genesis_meta_agent_deployment_costs_usd_total', { deployment_type: 'production' }), 1.25);
+    assert.equal(value(families, 'genesis_meta_agent_deployment_costs_usd_total', { deployment_type: 'redeploy' }), 0.5);
+    assert.equal(value(families, 'genesis_meta_agent_auth_failures_total', { reason: 'invalid_token' }), 2);
+    assert.equal(value(families, 'genesis_meta_agent_quota_denied_total', { user_id: 'user-7' }), 1);
+    assert.equal(value(families, 'genesis_meta_agent_vercel_deployments_total', { status: 'attempt' }), 2);
+    assert.equal(value(families, 'genesis_meta_agent_stripe_payment_intents_total', { status: 'success' }), 1);
+    assert.equal(value(families, 'genesis_meta_agent_takedowns_total', { status: 'not_found' }), 1);
+    assert.equal(
+      value(families, 'genesis_telemetry_dropped_measurements_total', {
+        instrument: 'genesis_meta_agent_deployment_costs_usd',
+        reason: 'not_finite',
+      }),
+      1,
+    );
+  });
+
+  it('carries the resource as target_info, without scope labels on every series', () => {
+    assert.match(text, /^target_info\{.*service_name="genesis-meta-agent".*\} 1$/m);
+    assert.match(text, /service_instance_id="[0-9a-f-]{36}"/);
+    assert.doesNotMatch(text, /otel_scope_name/);
+  });
+
+  it('answers /healthz, 404 elsewhere, 405 for other methods, and HEAD', async () => {
+    const base = (telemetry.url as string).replace('/metrics', '');
+    const health = await fetch(`${base}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), 'ok\n');
+    assert.equal((await fetch(`${base}/nope`)).status, 404);
+    const post = await fetch(`${base}/metrics`, { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get('allow'), 'GET, HEAD');
+    const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+    assert.equal((await fetch(`${base}/metrics?x=1`)).status, 200);
+  });
+});
