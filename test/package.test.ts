@@ -51,6 +51,7 @@ describe('the package', () => {
 
   it('has a README whose metric tables are generated from the catalog (npm run docs)', async () => {
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
-    assert.equal(renderReadme(readme), readme, 'README.md is out of date: run npm run docs');
+    // A plain boolean: the diff of two READMEs would bury the message.
+    assert.ok(renderReadme(readme) === readme, 'README.md is out of date: run npm run docs');
   });
 });
