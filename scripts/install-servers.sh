@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEST="${GENESIS_SERVERS_DIR:-$ROOT/.servers}"
 SUITE=trixie
-DEFAULT_PACKAGES=(prometheus promtool)
+DEFAULT_PACKAGES=(prometheus promtool prometheus-pushgateway prometheus-alertmanager victoria-metrics)
 if [ "$#" -gt 0 ]; then PACKAGES=("$@"); else PACKAGES=("${DEFAULT_PACKAGES[@]}"); fi
 
 mkdir -p "$DEST"

@@ -33,6 +33,16 @@ export {
   VERCEL_DEPLOYMENT_STATUSES,
   type VercelDeploymentStatus,
 } from './catalog/vocabulary.ts';
+export {
+  WEBHOOK_CIRCUIT_STATES,
+  WEBHOOK_FAILURE_REASONS,
+  WEBHOOK_METRICS,
+  WEBHOOK_OUTCOMES,
+  type WebhookCircuitState,
+  type WebhookFailureReason,
+  type WebhookMetricName,
+  type WebhookOutcome,
+} from './catalog/webhook-metrics.ts';
 export { GenesisConfigError, isGenesisConfigError } from './config/config-error.ts';
 export type { CatalogInstrument } from './instruments/catalog-instrument.ts';
 export { createGenesisMetrics, type GenesisMetricsOptions, METER_NAME } from './instruments/create-genesis-metrics.ts';

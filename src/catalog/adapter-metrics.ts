@@ -5,6 +5,7 @@
 import { BUSINESS_METRICS } from './business-metrics.ts';
 import type { InstrumentSpec } from './types.ts';
 import { DROP_REASONS } from './vocabulary.ts';
+import { WEBHOOK_METRICS } from './webhook-metrics.ts';
 
 export const ADAPTER_NAMESPACE = 'genesis_telemetry';
 
@@ -17,7 +18,7 @@ export const DROPPED_MEASUREMENTS = {
     {
       key: 'instrument',
       description: 'The catalog instrument that received the bad input.',
-      values: BUSINESS_METRICS.map((spec) => spec.name),
+      values: [...BUSINESS_METRICS, ...WEBHOOK_METRICS].map((spec) => spec.name),
     },
     { key: 'reason', description: 'What was wrong with the input.', values: DROP_REASONS },
   ],

@@ -1,66 +1,50 @@
 #!/usr/bin/env node
 /**
- * The genesis-telemetry command. Thin: it parses flags and calls the library.
+ * The genesis-telemetry command. Thin: it finds the verb and lets it parse
+ * its flags and call the library.
  */
-import { parseArgs } from 'node:util';
 import { isGenesisConfigError } from '../config/config-error.ts';
 import { VERSION } from '../version.ts';
-import { demoCommand } from './demo-command.ts';
+import { COMMANDS } from './commands.ts';
 
-const USAGE = `Usage: genesis-telemetry <command> [options]
+function usage(): string {
+  const verbs = Object.entries(COMMANDS).map(([name, command]) => {
+    const [summary = '', ...options] = command.help.split('\n');
+    return [`  ${name.padEnd(10)} ${summary}`, ...options.map((line) => `             ${line}`)].join('\n');
+  });
+  return `Usage: genesis-telemetry <command> [options]
 
 Commands:
-  demo       run a simulated Genesis Meta-Agent that serves live metrics
-             --rate <n>       businesses per second (GENESIS_DEMO_RATE, default 2)
-             --duration <s>   stop after s seconds (GENESIS_DEMO_DURATION, default: until Ctrl-C)
-             --port <n>       endpoint port, 0 for any (OTEL_EXPORTER_PROMETHEUS_PORT, default 8001)
-             --host <addr>    endpoint address (OTEL_EXPORTER_PROMETHEUS_HOST, default 127.0.0.1)
-             --seed <n>       repeat a run exactly (GENESIS_DEMO_SEED)
-             --quiet          no progress lines
+${verbs.join('\n')}
   help       show this text
   version    print the version
 `;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo':
-      return demoCommand(
-        parseArgs({
-          args: rest,
-          strict: true,
-          options: {
-            rate: { type: 'string' },
-            duration: { type: 'string' },
-            port: { type: 'string' },
-            host: { type: 'string' },
-            seed: { type: 'string' },
-            quiet: { type: 'boolean' },
-          },
-        }).values,
-      );
-    case 'version':
-    case '--version':
-      console.log(VERSION);
-      return 0;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return 0;
-    default:
-      console.error(`genesis-telemetry: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return 0;
   }
+  if (name === 'version' || name === '--version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`genesis-telemetry: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   // Configuration and usage errors are the user's to fix: the message, no stack.
-  const usage = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
-  if (isGenesisConfigError(error) || usage) {
+  const usageError = error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+  if (isGenesisConfigError(error) || usageError) {
     console.error(`genesis-telemetry: ${(error as Error).message}`);
     process.exitCode = 2;
   } else {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ADAPTER_METRICS } from '../../src/catalog/adapter-metrics.ts';
 import { BUSINESS_METRICS } from '../../src/catalog/business-metrics.ts';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { prometheusName } from '../../src/catalog/naming.ts';
