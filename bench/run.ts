@@ -1,6 +1,17 @@
 /**
- * `npm run bench`: the benchmark suite. The comparisons against prom-client
- * and the bare OpenTelemetry SDK are the performance issue's work; until
- * then this says so rather than printing numbers that measure nothing.
+ * `npm run bench`: every part of the benchmark suite, one after the other,
+ * each in its own process. Results go to bench/results/, which the README's
+ * performance figures quote.
  */
-console.log('genesis-telemetry bench: no benchmarks yet; the suite against prom-client and the bare SDK comes with the performance work.');
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const PARTS = ['cardinality.ts'];
+
+let failed = false;
+for (const part of PARTS) {
+  console.log(`\n== bench/${part}`);
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(part, import.meta.url))], { stdio: 'inherit' });
+  if (result.status !== 0) failed = true;
+}
+process.exitCode = failed ? 1 : 0;

@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { ADAPTER_METRICS } from '../src/catalog/adapter-metrics.ts';
 import { BUSINESS_METRICS } from '../src/catalog/business-metrics.ts';
 import { labelTable, metricTable } from '../src/catalog/markdown.ts';
+import { PORTFOLIO_METRICS } from '../src/catalog/portfolio-metrics.ts';
 import { WEBHOOK_METRICS } from '../src/catalog/webhook-metrics.ts';
 
 export const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const SECTIONS: Record<string, () => string> = {
   'business-metrics': () => metricTable(BUSINESS_METRICS),
   'business-labels': () => labelTable(BUSINESS_METRICS),
+  'portfolio-metrics': () => metricTable(PORTFOLIO_METRICS),
   'webhook-metrics': () => metricTable(WEBHOOK_METRICS),
   'adapter-metrics': () => metricTable(ADAPTER_METRICS),
 };

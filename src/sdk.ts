@@ -3,7 +3,9 @@
  * catalog's views and serves Prometheus metrics from the library's endpoint.
  */
 export { HEALTH_PATH, METRICS_PATH } from './http/metrics-server.ts';
+export { type BusinessMetricProducerOptions, createBusinessMetricProducer } from './pipeline/business-metric-producer.ts';
 export { buildResource, DEFAULT_SERVICE_NAME, parseResourceAttributes } from './pipeline/resource.ts';
+export { SDK_DEFAULT_LIMIT, seriesLimit } from './pipeline/series-limits.ts';
 export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
 export { viewsFromCatalog } from './pipeline/views.ts';

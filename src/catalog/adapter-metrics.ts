@@ -24,4 +24,32 @@ export const DROPPED_MEASUREMENTS = {
   ],
 } as const satisfies InstrumentSpec;
 
-export const ADAPTER_METRICS = [DROPPED_MEASUREMENTS] as const satisfies readonly InstrumentSpec[];
+/** Why a per-business series left the exposition. */
+export const SERIES_REMOVAL_REASONS = ['taken_down', 'expired', 'evicted'] as const;
+export type SeriesRemovalReason = (typeof SERIES_REMOVAL_REASONS)[number];
+
+export const SERIES_REMOVED = {
+  name: 'genesis_telemetry_series_removed',
+  kind: 'counter',
+  unit: '{business}',
+  description:
+    'Businesses whose per-business series were removed: taken down, expired (no update within the TTL) or evicted (over the cap, least recently updated first).',
+  labels: [{ key: 'reason', description: 'Why the series were removed.', values: SERIES_REMOVAL_REASONS }],
+} as const satisfies InstrumentSpec;
+
+export const SERIES_OVERFLOWS = {
+  name: 'genesis_telemetry_series_overflows',
+  kind: 'counter',
+  unit: '{measurement}',
+  description:
+    'Measurements recorded under an overflow series because their instrument reached its series limit (an id cap of the adapter, or the SDK cardinality limit).',
+  labels: [
+    {
+      key: 'instrument',
+      description: 'The instrument that reached its limit; other for instruments outside the catalog.',
+      values: [...BUSINESS_METRICS, ...WEBHOOK_METRICS].map((spec) => spec.name),
+    },
+  ],
+} as const satisfies InstrumentSpec;
+
+export const ADAPTER_METRICS = [DROPPED_MEASUREMENTS, SERIES_REMOVED, SERIES_OVERFLOWS] as const satisfies readonly InstrumentSpec[];

@@ -32,8 +32,8 @@ const businessId = {
   values: 'id',
 } as const;
 
-/** Upper bound on the series one per-business instrument keeps. */
-const MAX_BUSINESS_SERIES = 10_000;
+/** Distinct users the quota counter keeps before it records `__overflow__` (GENESIS_USER_ID_MAX). */
+export const DEFAULT_MAX_USER_IDS = 1000;
 
 export const BUSINESS_METRICS = [
   {
@@ -74,7 +74,7 @@ export const BUSINESS_METRICS = [
     description: 'Projected monthly recurring revenue of one business, in US dollars.',
     labels: [businessId],
     range: [0, Number.MAX_SAFE_INTEGER],
-    maxSeries: MAX_BUSINESS_SERIES,
+    perBusiness: true,
   },
   {
     name: 'genesis_meta_agent_revenue_confidence',
@@ -83,7 +83,7 @@ export const BUSINESS_METRICS = [
     description: 'Confidence in the revenue projection of one business, from 0 to 1.',
     labels: [businessId],
     range: [0, 1],
-    maxSeries: MAX_BUSINESS_SERIES,
+    perBusiness: true,
   },
   {
     name: 'genesis_meta_agent_safety_violations',
@@ -116,7 +116,7 @@ export const BUSINESS_METRICS = [
     description: 'Health score of one live business, from 0 (failing) to 1 (healthy).',
     labels: [businessId],
     range: [0, 1],
-    maxSeries: MAX_BUSINESS_SERIES,
+    perBusiness: true,
   },
   {
     name: 'genesis_meta_agent_deployment_success_rate',
@@ -146,7 +146,7 @@ export const BUSINESS_METRICS = [
     unit: '{request}',
     description: 'Requests denied because the user exceeded a quota, by user.',
     labels: [{ key: 'user_id', description: 'The user whose quota was exceeded.', values: 'id' }],
-    maxSeries: MAX_BUSINESS_SERIES,
+    maxSeries: DEFAULT_MAX_USER_IDS,
   },
   {
     name: 'genesis_meta_agent_vercel_deployments',

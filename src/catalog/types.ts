@@ -48,12 +48,24 @@ export interface InstrumentSpec {
   readonly buckets?: readonly number[];
   /** The inclusive range a gauge value must fall in, e.g. [0, 1] for ratios. */
   readonly range?: readonly [min: number, max: number];
-  /** The most series the SDK keeps for this instrument before it overflows. */
+  /**
+   * For an instrument with an id label: the most distinct ids it keeps; later
+   * ids are recorded under {@link OVERFLOW_LABEL_VALUE}. Overridable by options.
+   */
   readonly maxSeries?: number;
+  /**
+   * One series per live business, served from the adapter's bounded business
+   * store (expiry, takedown, a cap) by a MetricProducer, not by an SDK
+   * instrument: the SDK cannot forget a series.
+   */
+  readonly perBusiness?: true;
 }
 
 /** The value an enum label takes when the caller passes a value outside its set. */
 export const OTHER_LABEL_VALUE = 'other';
+
+/** The value an id label takes once its instrument has seen `maxSeries` distinct ids. */
+export const OVERFLOW_LABEL_VALUE = '__overflow__';
 
 export function isEnumLabel(label: LabelSpec): label is EnumLabelSpec {
   return label.values !== 'id';

@@ -115,8 +115,13 @@ export class SimulatedAgent {
       mrrUsd: Math.round(logNormal(random, BUSINESS_PROFILES[type].medianMrrUsd, 0.5)),
     };
     this.#live.push(business);
-    this.#metrics.revenueProjected(business.id, business.mrrUsd, 0.4 + random() * 0.55);
-    this.#metrics.businessHealth(business.id, business.health);
+    this.#metrics.revenueProjected({
+      businessId: business.id,
+      businessType: type,
+      mrrUsd: business.mrrUsd,
+      confidence: 0.4 + random() * 0.55,
+    });
+    this.#metrics.businessHealth({ businessId: business.id, businessType: type, score: business.health });
     this.#metrics.paymentIntent(chance(random, 0.06) ? 'failed' : 'success');
   }
 
@@ -125,16 +130,16 @@ export class SimulatedAgent {
     for (let i = 0; i < Math.min(3, this.#live.length); i++) {
       const business = pick(random, this.#live);
       business.health = Math.min(1, Math.max(0, business.health + (random() - 0.55) * 0.1));
-      this.#metrics.businessHealth(business.id, business.health);
+      this.#metrics.businessHealth({ businessId: business.id, businessType: business.type, score: business.health });
     }
     if (this.#live.length > MAX_LIVE_BUSINESSES || (this.#live.length > 0 && chance(random, 0.08))) {
-      this.#live.shift();
+      const business = this.#live.shift();
       const status: TakedownStatus = chance(random, 0.85) ? 'success' : 'partial';
-      this.#metrics.businessTakenDown(status);
+      if (business) this.#metrics.businessTakenDown({ businessId: business.id, status });
       this.tally.takenDown += 1;
     }
     // Sometimes the agent is asked to take down a business that is already gone.
-    if (chance(random, 0.01)) this.#metrics.businessTakenDown('not_found');
+    if (chance(random, 0.01)) this.#metrics.businessTakenDown({ status: 'not_found' });
   }
 
   #backgroundNoise(): void {

@@ -4,7 +4,7 @@
  * the SDK.
  */
 import type { Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
-import { type InstrumentSpec, isEnumLabel } from '../catalog/types.ts';
+import { type InstrumentSpec, isEnumLabel, OVERFLOW_LABEL_VALUE } from '../catalog/types.ts';
 import type { DropAccounting } from './drop-accounting.ts';
 import { checkValue, resolveLabels } from './guard.ts';
 
@@ -33,15 +33,36 @@ export class CatalogInstrument {
   readonly spec: InstrumentSpec;
   readonly #record: (value: number, attributes: Record<string, string>) => void;
   readonly #drops: DropAccounting;
+  /** The most distinct ids each id label keeps (`maxSeries`); later ids are recorded as overflow. */
+  readonly #maxIds: number;
+  /** The ids seen so far, per id label key: bounded by #maxIds. */
+  readonly #seenIds: Map<string, Set<string>>;
 
-  constructor(meter: Meter, spec: InstrumentSpec, drops: DropAccounting) {
+  /** `maxIds` overrides the catalog's `maxSeries` for this instrument's id labels. */
+  constructor(meter: Meter, spec: InstrumentSpec, drops: DropAccounting, maxIds: number | undefined = spec.maxSeries) {
     this.spec = spec;
     this.#drops = drops;
+    this.#maxIds = maxIds ?? Number.POSITIVE_INFINITY;
+    this.#seenIds = new Map(spec.labels.filter((label) => !isEnumLabel(label)).map((label) => [label.key, new Set<string>()]));
     const instrument = createOtelInstrument(meter, spec);
     this.#record =
       'add' in instrument
         ? (value, attributes) => instrument.add(value, attributes)
         : (value, attributes) => instrument.record(value, attributes);
+  }
+
+  /** Replaces an id seen after the first `maxIds` distinct ones with the overflow value. */
+  #capIds(attributes: Record<string, string>): void {
+    for (const [key, seen] of this.#seenIds) {
+      const id = attributes[key] as string;
+      if (seen.has(id)) continue;
+      if (seen.size < this.#maxIds) {
+        seen.add(id);
+      } else {
+        attributes[key] = OVERFLOW_LABEL_VALUE;
+        this.#drops.overflowed(this.spec.name, this.#maxIds, `${key}="${OVERFLOW_LABEL_VALUE}"`);
+      }
+    }
   }
 
   /**
@@ -80,7 +101,9 @@ export class CatalogInstrument {
       if (resolved.mapped !== undefined) {
         this.#drops.count(this.spec.name, resolved.mapped, `labels ${describeLabels(this.spec, labels)}`);
       }
-      this.#record(value as number, resolved.attributes as Record<string, string>);
+      const attributes = resolved.attributes as Record<string, string>;
+      if (this.#seenIds.size > 0) this.#capIds(attributes);
+      this.#record(value as number, attributes);
     } catch {
       // A foreign Meter implementation may throw; the caller's hot path must not see it.
     }

@@ -27,6 +27,7 @@ const disabled: GenesisMetrics = {
   stripePaymentIntent: nothing,
   takedown: nothing,
   instrument: () => undefined,
+  businessSeries: undefined,
 };
 
 export const DISABLED_METRICS: GenesisMetrics = Object.freeze(disabled);

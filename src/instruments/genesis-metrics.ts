@@ -6,7 +6,9 @@
  * only. No method throws into the caller; bad input is dropped and counted.
  */
 import type { Meter } from '@opentelemetry/api';
+import { SERIES_REMOVED } from '../catalog/adapter-metrics.ts';
 import { BUSINESS_METRICS, type BusinessMetricName } from '../catalog/business-metrics.ts';
+import { type InstrumentSpec, OTHER_LABEL_VALUE } from '../catalog/types.ts';
 import type {
   AuthFailureReason,
   BusinessType,
@@ -18,9 +20,13 @@ import type {
   TakedownStatus,
   VercelDeploymentStatus,
 } from '../catalog/vocabulary.ts';
+import { BUSINESS_TYPES } from '../catalog/vocabulary.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { BusinessSeriesStore, BusinessUpdate } from './business-series-store.ts';
 import { CatalogInstrument } from './catalog-instrument.ts';
 import { DropAccounting } from './drop-accounting.ts';
+import { checkValue, resolveLabels } from './guard.ts';
+import { observePortfolio } from './portfolio.ts';
 
 /** A finished business creation. */
 export interface BusinessCreation {
@@ -51,6 +57,30 @@ export interface DeploymentOutcome {
   costUsd?: number;
 }
 
+/** A new revenue projection for one live business. */
+export interface RevenueProjection {
+  businessId: string;
+  businessType: BusinessType;
+  mrrUsd: number;
+  /** 0..1 */
+  confidence: number;
+}
+
+/** A new health score for one live business. */
+export interface HealthUpdate {
+  businessId: string;
+  businessType: BusinessType;
+  /** 0 (failing) .. 1 (healthy) */
+  score: number;
+}
+
+/** A takedown: the business's per-business series leave the next scrape and export. */
+export interface Takedown {
+  /** Omit when the business is not known (e.g. already gone). */
+  businessId?: string;
+  status: TakedownStatus;
+}
+
 const CREATION_EVENT: Readonly<Record<CreationStatus, LifecycleEventType>> = {
   success: 'created',
   failed: 'creation_failed',
@@ -68,10 +98,12 @@ export interface GenesisMetrics {
   deploymentFinished(outcome: DeploymentOutcome): void;
   /** Records a Stripe payment intent and the matching lifecycle event. */
   paymentIntent(status: SuccessStatus): void;
-  /** Records a takedown and, unless the business was already gone, the lifecycle event. */
-  businessTakenDown(status: TakedownStatus): void;
-  revenueProjected(businessId: string, mrrUsd: number, confidence: number): void;
-  businessHealth(businessId: string, score: number): void;
+  /** Records a takedown, removes the business's series at once and, unless it was already gone, the lifecycle event. */
+  businessTakenDown(takedown: Takedown): void;
+  /** Updates the per-business revenue gauges (and the portfolio MRR). */
+  revenueProjected(projection: RevenueProjection): void;
+  /** Updates the per-business health gauge (and the portfolio health bands). */
+  businessHealth(update: HealthUpdate): void;
   deploymentSuccessRate(businessType: BusinessType, ratio: number): void;
   safetyViolation(): void;
   memoryOperation(operation: MemoryOperation, status: SuccessStatus): void;
@@ -84,18 +116,38 @@ export interface GenesisMetrics {
   takedown(status: TakedownStatus): void;
   /** The guarded instrument behind one catalog metric, for measurements the typed methods do not cover. */
   instrument(name: BusinessMetricName): CatalogInstrument | undefined;
+  /** The bounded store behind the per-business gauges; undefined when metrics are off. */
+  readonly businessSeries: BusinessSeriesStore | undefined;
 }
+
+const spec = (name: BusinessMetricName): InstrumentSpec => BUSINESS_METRICS.find((s) => s.name === name) as InstrumentSpec;
+const MRR = spec('genesis_meta_agent_revenue_projected_mrr');
+const CONFIDENCE = spec('genesis_meta_agent_revenue_confidence');
+const HEALTH = spec('genesis_meta_agent_business_health_score');
+const KNOWN_TYPES: ReadonlySet<string> = new Set(BUSINESS_TYPES);
 
 /** The recording implementation on a real Meter. */
 export class RecordingGenesisMetrics implements GenesisMetrics {
   readonly enabled = true;
   readonly #instruments: ReadonlyMap<BusinessMetricName, CatalogInstrument>;
   readonly #deployments = new Map<BusinessType, { succeeded: number; total: number }>();
+  readonly #drops: DropAccounting;
+  readonly businessSeries: BusinessSeriesStore;
 
-  constructor(meter: Meter, logger: Logger) {
+  constructor(meter: Meter, logger: Logger, businessSeries: BusinessSeriesStore, maxUserIds: number) {
     const drops = new DropAccounting(meter, logger);
-    this.#instruments = new Map(BUSINESS_METRICS.map((spec) => [spec.name, new CatalogInstrument(meter, spec, drops)]));
+    this.#drops = drops;
+    this.businessSeries = businessSeries;
+    // Per-business gauges are not SDK instruments: a producer serves them from the bounded store.
+    const instruments = BUSINESS_METRICS.filter((s) => !('perBusiness' in s)).map(
+      (s) =>
+        [s.name, new CatalogInstrument(meter, s, drops, s.name === 'genesis_meta_agent_quota_denied' ? maxUserIds : undefined)] as const,
+    );
+    this.#instruments = new Map(instruments);
     for (const instrument of this.#instruments.values()) instrument.initializeSeries();
+    const removed = meter.createCounter(SERIES_REMOVED.name, { description: SERIES_REMOVED.description, unit: SERIES_REMOVED.unit });
+    businessSeries.onRemoved((reason, count) => removed.add(count, { reason }));
+    observePortfolio(meter, businessSeries);
   }
 
   instrument(name: BusinessMetricName): CatalogInstrument | undefined {
@@ -166,18 +218,52 @@ export class RecordingGenesisMetrics implements GenesisMetrics {
     this.lifecycleEvent(status === 'success' ? 'billed' : 'billing_failed');
   }
 
-  businessTakenDown(status: TakedownStatus): void {
+  businessTakenDown(takedown: Takedown): void {
+    const { businessId, status } = takedown ?? {};
+    try {
+      if (typeof businessId === 'string') this.businessSeries.remove(businessId);
+    } catch {
+      // The store never throws; the guard is for the caller's sake all the same.
+    }
     this.takedown(status);
     if (status !== 'not_found') this.lifecycleEvent('taken_down');
   }
 
-  revenueProjected(businessId: string, mrrUsd: number, confidence: number): void {
-    this.#get('genesis_meta_agent_revenue_projected_mrr').record(mrrUsd, { business_id: businessId });
-    this.#get('genesis_meta_agent_revenue_confidence').record(confidence, { business_id: businessId });
+  revenueProjected(projection: RevenueProjection): void {
+    const { businessId, businessType, mrrUsd, confidence } = projection ?? {};
+    this.#updateBusiness(businessId, businessType, [
+      [MRR, mrrUsd, 'mrrUsd'],
+      [CONFIDENCE, confidence, 'confidence'],
+    ]);
   }
 
-  businessHealth(businessId: string, score: number): void {
-    this.#get('genesis_meta_agent_business_health_score').record(score, { business_id: businessId });
+  businessHealth(update: HealthUpdate): void {
+    const { businessId, businessType, score } = update ?? {};
+    this.#updateBusiness(businessId, businessType, [[HEALTH, score, 'healthScore']]);
+  }
+
+  /** Validates like every instrument (the same drop accounting), then writes the store. */
+  #updateBusiness(businessId: unknown, businessType: unknown, values: [InstrumentSpec, unknown, keyof BusinessUpdate][]): void {
+    try {
+      const update: BusinessUpdate = {};
+      for (const [instrument, value, field] of values) {
+        const valueProblem = checkValue(instrument, value);
+        const idProblem = labelProblem(instrument, businessId);
+        // An id is never written to the log: it may name a customer.
+        if (valueProblem !== undefined) this.#drops.count(instrument.name, valueProblem, `value ${String(value)}`);
+        else if (idProblem !== undefined) this.#drops.count(instrument.name, idProblem, `business_id of type ${typeof businessId}`);
+        else update[field] = value as number;
+      }
+      if (Object.keys(update).length === 0) return;
+      let type = typeof businessType === 'string' ? businessType : '';
+      if (!KNOWN_TYPES.has(type)) {
+        this.#drops.count(values[0]?.[0].name ?? MRR.name, 'unknown_label_value', `business_type ${JSON.stringify(businessType)}`);
+        type = OTHER_LABEL_VALUE;
+      }
+      this.businessSeries.update(businessId as string, type, update);
+    } catch {
+      // As in CatalogInstrument.record(): nothing reaches the caller.
+    }
   }
 
   deploymentSuccessRate(businessType: BusinessType, ratio: number): void {
@@ -219,4 +305,9 @@ export class RecordingGenesisMetrics implements GenesisMetrics {
   takedown(status: TakedownStatus): void {
     this.#get('genesis_meta_agent_takedowns').record(1, { status });
   }
+}
+
+function labelProblem(instrument: InstrumentSpec, businessId: unknown) {
+  const resolved = resolveLabels(instrument, { business_id: businessId });
+  return typeof resolved === 'string' ? resolved : undefined;
 }

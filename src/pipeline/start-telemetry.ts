@@ -6,16 +6,21 @@
  * This is the only module, with its siblings in pipeline/, that imports the SDK.
  */
 import type { Meter } from '@opentelemetry/api';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { CATALOG } from '../catalog/catalog.ts';
+import { MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { CATALOG, findInstrumentSpec } from '../catalog/catalog.ts';
 import { startMetricsServer } from '../http/metrics-server.ts';
+import { BusinessSeriesStore } from '../instruments/business-series-store.ts';
 import { createGenesisMetrics, METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
+import { DropAccounting } from '../instruments/drop-accounting.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
+import { createBusinessMetricProducer } from './business-metric-producer.ts';
+import { overflowingInstruments } from './overflow-watch.ts';
 import { buildResource } from './resource.ts';
-import { resolveTelemetryOptions, type TelemetryOptions } from './telemetry-options.ts';
+import { SDK_DEFAULT_LIMIT, seriesLimit } from './series-limits.ts';
+import { resolveTelemetryOptions, type TelemetryConfig, type TelemetryOptions } from './telemetry-options.ts';
 import { viewsFromCatalog } from './views.ts';
+import { WatchedPrometheusExporter } from './watched-prometheus-exporter.ts';
 
 export interface Telemetry {
   /** The typed recording API. */
@@ -58,15 +63,33 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     { serviceName: config.serviceName, serviceInstanceId: config.serviceInstanceId, attributes: config.resourceAttributes },
     config.env,
   );
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: !config.scopeLabels });
+  const { ttlSeconds, maxBusinesses, maxUserIds } = config.seriesBounds;
+  const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(config.now ? { now: config.now } : {}) });
+  // Every reader gets the same producers, so pull and push show the same live businesses.
+  const metricProducers: MetricProducer[] = [createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries })];
+  let watchOverflow: (resourceMetrics: ResourceMetrics) => void = () => {};
+  const exporter = new WatchedPrometheusExporter(
+    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels, metricProducers },
+    (resourceMetrics) => watchOverflow(resourceMetrics),
+  );
   const server = await startMetricsServer({
     host: config.host,
     port: config.port,
     auth: config.auth,
     serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
   });
-  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME), readers: [exporter] });
-  const metrics = createGenesisMetrics({ meterProvider, enabled: true, logger: config.logger, env: config.env });
+  const maxIds = (spec: { name: string; maxSeries?: number }) =>
+    spec.name === 'genesis_meta_agent_quota_denied' ? maxUserIds : spec.maxSeries;
+  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers: [exporter] });
+  const metrics = createGenesisMetrics({
+    meterProvider,
+    enabled: true,
+    logger: config.logger,
+    env: config.env,
+    businessSeries,
+    maxUserIds,
+  });
+  watchOverflow = overflowWatcher(meterProvider.getMeter(METER_NAME), config, maxIds);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -82,5 +105,20 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
       stopped ??= Promise.all([server.close(), meterProvider.shutdown()]).then(() => undefined);
       return stopped;
     },
+  };
+}
+
+/** Counts and logs (once) every instrument the SDK reports as overflowing. */
+function overflowWatcher(
+  meter: Meter,
+  config: TelemetryConfig,
+  maxIds: (spec: { name: string; maxSeries?: number }) => number | undefined,
+) {
+  const accounting = new DropAccounting(meter, config.logger);
+  return (resourceMetrics: ResourceMetrics) => {
+    for (const name of overflowingInstruments(resourceMetrics)) {
+      const spec = findInstrumentSpec(name);
+      accounting.overflowed(name, spec ? seriesLimit(spec, maxIds(spec)) : SDK_DEFAULT_LIMIT, 'otel_metric_overflow="true"');
+    }
   };
 }

@@ -4,14 +4,15 @@
  * the variable, and says what would be right.
  */
 import { GenesisConfigError } from '../config/config-error.ts';
-import { parsePort, readEnv, rejectUnknownKeys } from '../config/parse.ts';
+import { parseBoolean, parsePort, readEnv, rejectUnknownKeys } from '../config/parse.ts';
+import { resolveSeriesBounds, type SeriesBounds, type SeriesBoundsOptions } from '../instruments/business-series-options.ts';
 import { resolveEnabled } from '../instruments/create-genesis-metrics.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
 
 /** Who may read `/metrics`: a bearer token, or HTTP basic credentials. */
 export type EndpointAuth = { bearerToken: string } | { username: string; password: string };
 
-export interface TelemetryOptions {
+export interface TelemetryOptions extends SeriesBoundsOptions {
   /** `service.name`. @default OTEL_SERVICE_NAME, else "genesis-meta-agent" */
   serviceName?: string;
   /** `service.instance.id`. @default from OTEL_RESOURCE_ATTRIBUTES, else a random UUID */
@@ -28,6 +29,10 @@ export interface TelemetryOptions {
   scopeLabels?: boolean;
   /** Record and serve at all. @default GENESIS_METRICS_ENABLED, else true */
   enabled?: boolean;
+  /** Serve one series per live business (the portfolio aggregates are served either way). @default GENESIS_BUSINESS_SERIES_ENABLED, else true */
+  perBusinessSeries?: boolean;
+  /** The clock of the business store, in ms (tests). @default performance.now */
+  now?: () => number;
   /** @default one line to stderr per warning */
   logger?: Logger;
   /** @default process.env */
@@ -43,6 +48,9 @@ export interface TelemetryConfig {
   readonly auth: EndpointAuth | undefined;
   readonly scopeLabels: boolean;
   readonly enabled: boolean;
+  readonly perBusinessSeries: boolean;
+  readonly seriesBounds: SeriesBounds;
+  readonly now: (() => number) | undefined;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -59,6 +67,11 @@ const KNOWN_OPTIONS = [
   'auth',
   'scopeLabels',
   'enabled',
+  'perBusinessSeries',
+  'businessSeriesTtlSeconds',
+  'maxBusinessSeries',
+  'maxUserIds',
+  'now',
   'logger',
   'env',
 ] as const;
@@ -113,7 +126,15 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
     auth: resolveAuth(options.auth, env),
     scopeLabels: options.scopeLabels ?? false,
     enabled: resolveEnabled(options.enabled, env),
+    perBusinessSeries: options.perBusinessSeries ?? parseOptionalBoolean('GENESIS_BUSINESS_SERIES_ENABLED', env) ?? true,
+    seriesBounds: resolveSeriesBounds(options, env),
+    now: options.now,
     logger: options.logger ?? consoleLogger(),
     env,
   });
+}
+
+function parseOptionalBoolean(variable: string, env: NodeJS.ProcessEnv): boolean | undefined {
+  const raw = readEnv(env, variable);
+  return raw === undefined ? undefined : parseBoolean(variable, raw);
 }

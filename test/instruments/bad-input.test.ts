@@ -23,15 +23,16 @@ describe('bad input', () => {
   let logger: CapturedLogger;
 
   beforeEach(() => {
-    ({ provider, reader } = ownMeterProvider());
+    const own = ownMeterProvider();
+    ({ provider, reader } = own);
     logger = captureLogger();
-    metrics = createGenesisMetrics({ meter: provider.getMeter('test'), logger });
+    metrics = createGenesisMetrics({ meter: provider.getMeter('test'), logger, businessSeries: own.businessSeries });
   });
 
   /** Runs `act` twice and returns the collections before and after. */
   async function around(act: () => void): Promise<{ before: Collected; after: Collected }> {
     metrics.deploymentCost('production', 2);
-    metrics.revenueProjected('b-1', 100, 0.5);
+    metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 100, confidence: 0.5 });
     const before = await collect(reader);
     assert.doesNotThrow(act);
     assert.doesNotThrow(act);
@@ -75,14 +76,14 @@ describe('bad input', () => {
     },
     {
       what: 'a ratio outside 0..1',
-      act: (m) => m.revenueProjected('b-1', 100, 7),
+      act: (m) => m.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 100, confidence: 7 }),
       instrument: 'genesis_meta_agent_revenue_confidence',
       reason: 'out_of_range',
       unchanged: ['genesis_meta_agent_revenue_confidence', { business_id: 'b-1' }],
     },
     {
       what: 'a missing label',
-      act: (m) => m.businessHealth(undefined, 0.5),
+      act: (m) => m.businessHealth({ businessType: 'saas', score: 0.5 }),
       instrument: 'genesis_meta_agent_business_health_score',
       reason: 'missing_label',
       unchanged: ['genesis_meta_agent_revenue_confidence', { business_id: 'b-1' }],

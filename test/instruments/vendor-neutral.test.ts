@@ -15,10 +15,10 @@ import { collect, ownMeterProvider, pointValue } from '../support/test-reader.ts
 
 describe("the instruments on the application's own MeterProvider", () => {
   it("record through @opentelemetry/api into any SDK, with the catalog's units and buckets", async () => {
-    const { provider, reader } = ownMeterProvider();
-    const metrics = createGenesisMetrics({ meter: provider.getMeter('my-app'), logger: silentLogger });
+    const { provider, reader, businessSeries } = ownMeterProvider();
+    const metrics = createGenesisMetrics({ meter: provider.getMeter('my-app'), logger: silentLogger, businessSeries });
     metrics.businessCreated({ businessType: 'saas', status: 'success', durationSeconds: 42, taskCount: 12, teamSize: 4 });
-    metrics.revenueProjected('b-1', 1500, 0.7);
+    metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 1500, confidence: 0.7 });
     metrics.quotaDenied('u-9');
     const collected = await collect(reader);
 

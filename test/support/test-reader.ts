@@ -4,6 +4,8 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { type DataPoint, type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { createBusinessSeries } from '../../src/index.ts';
+import { createBusinessMetricProducer } from '../../src/sdk.ts';
 
 export class TestReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -21,9 +23,15 @@ export interface Collected {
   readonly units: Map<string, string>;
 }
 
-export function ownMeterProvider(): { provider: MeterProvider; reader: TestReader } {
-  const reader = new TestReader();
-  return { provider: new MeterProvider({ readers: [reader] }), reader };
+/**
+ * The README's recipe for an application's own SDK: the business store made
+ * first, its producer registered with the reader, the store passed to
+ * createGenesisMetrics as `businessSeries`.
+ */
+export function ownMeterProvider(options: { now?: () => number; maxBusinessSeries?: number; businessSeriesTtlSeconds?: number } = {}) {
+  const businessSeries = createBusinessSeries({ env: {}, ...options });
+  const reader = new TestReader({ metricProducers: [createBusinessMetricProducer(businessSeries)] });
+  return { provider: new MeterProvider({ readers: [reader] }), reader, businessSeries };
 }
 
 export async function collect(reader: MetricReader): Promise<Collected> {

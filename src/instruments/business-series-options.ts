@@ -1,0 +1,67 @@
+/**
+ * The bounds of the per-business series and of the user_id label, from
+ * options first, then the environment, then defaults.
+ */
+import { DEFAULT_MAX_USER_IDS } from '../catalog/business-metrics.ts';
+import { GenesisConfigError } from '../config/config-error.ts';
+import { readEnv } from '../config/parse.ts';
+
+/** Six hours: a live business is updated far more often; one gone that long is gone. */
+export const DEFAULT_BUSINESS_SERIES_TTL_SECONDS = 21_600;
+/** 5,000 businesses: 15,000 per-business series at most. */
+export const DEFAULT_BUSINESS_SERIES_MAX = 5000;
+
+export interface SeriesBoundsOptions {
+  /** Seconds without an update before a business's series expire; 0 never. @default GENESIS_BUSINESS_SERIES_TTL_SECONDS, else 21600 */
+  businessSeriesTtlSeconds?: number;
+  /** Live businesses kept at most (least recently updated evicted first). @default GENESIS_BUSINESS_SERIES_MAX, else 5000 */
+  maxBusinessSeries?: number;
+  /** Distinct user_id values the quota counter keeps before `__overflow__`. @default GENESIS_USER_ID_MAX, else 1000 */
+  maxUserIds?: number;
+}
+
+export interface SeriesBounds {
+  readonly ttlSeconds: number;
+  readonly maxBusinesses: number;
+  readonly maxUserIds: number;
+}
+
+function wholeNumber(
+  option: string,
+  variable: string,
+  given: number | undefined,
+  env: NodeJS.ProcessEnv,
+  fallback: number,
+  min: number,
+): number {
+  const raw = given ?? readEnv(env, variable);
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    const source = given === undefined ? variable : option;
+    throw new GenesisConfigError(source, `${source} must be a whole number >= ${min} (got "${raw}")`);
+  }
+  return value;
+}
+
+export function resolveSeriesBounds(options: SeriesBoundsOptions, env: NodeJS.ProcessEnv): SeriesBounds {
+  return {
+    ttlSeconds: wholeNumber(
+      'businessSeriesTtlSeconds',
+      'GENESIS_BUSINESS_SERIES_TTL_SECONDS',
+      options.businessSeriesTtlSeconds,
+      env,
+      DEFAULT_BUSINESS_SERIES_TTL_SECONDS,
+      0,
+    ),
+    maxBusinesses: wholeNumber(
+      'maxBusinessSeries',
+      'GENESIS_BUSINESS_SERIES_MAX',
+      options.maxBusinessSeries,
+      env,
+      DEFAULT_BUSINESS_SERIES_MAX,
+      1,
+    ),
+    maxUserIds: wholeNumber('maxUserIds', 'GENESIS_USER_ID_MAX', options.maxUserIds, env, DEFAULT_MAX_USER_IDS, 1),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Serves the per-business gauges from the bounded business store, as an SDK
+ * MetricProducer. Registered with every reader (the Prometheus exporter, the
+ * OTLP reader, or an application's own), so pull and push show the same live
+ * businesses: a business taken down or expired is simply absent from the next
+ * collection, which the SDK's own instruments cannot do (they never forget).
+ */
+import { type Attributes, ValueType } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  DataPointType,
+  type GaugeMetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { BUSINESS_METRICS } from '../catalog/business-metrics.ts';
+import type { BusinessRecord, BusinessSeriesStore } from '../instruments/business-series-store.ts';
+import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
+import { VERSION } from '../version.ts';
+
+type Field = 'mrrUsd' | 'confidence' | 'healthScore';
+
+/** Which record field feeds which per-business gauge. */
+const GAUGES: readonly (readonly [name: string, field: Field])[] = [
+  ['genesis_meta_agent_revenue_projected_mrr', 'mrrUsd'],
+  ['genesis_meta_agent_revenue_confidence', 'confidence'],
+  ['genesis_meta_agent_business_health_score', 'healthScore'],
+];
+
+function gauge(name: string, points: DataPoint<number>[]): GaugeMetricData {
+  const spec = BUSINESS_METRICS.find((s) => s.name === name);
+  return {
+    descriptor: { name, description: spec?.description ?? '', unit: spec?.unit ?? '', valueType: ValueType.DOUBLE },
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.GAUGE,
+    dataPoints: points,
+  };
+}
+
+export interface BusinessMetricProducerOptions {
+  /** Serve per-business series at all; off leaves only the portfolio aggregates. @default true */
+  enabled?: boolean;
+}
+
+export function createBusinessMetricProducer(store: BusinessSeriesStore, options: BusinessMetricProducerOptions = {}): MetricProducer {
+  const enabled = options.enabled ?? true;
+  return {
+    async collect() {
+      if (!enabled) return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [] }, errors: [] };
+      store.sweep();
+      const time = millisToHrTime(Date.now());
+      const points: DataPoint<number>[][] = GAUGES.map(() => []);
+      for (const record of store.records()) addPoints(record, points, time);
+      const metrics = GAUGES.map(([name], i) => gauge(name, points[i] ?? [])).filter((metric) => metric.dataPoints.length > 0);
+      return {
+        // The reader keeps its own resource; only the scope metrics are merged.
+        resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: { name: METER_NAME, version: VERSION }, metrics }] },
+        errors: [],
+      };
+    },
+  };
+}
+
+function addPoints(record: BusinessRecord, points: DataPoint<number>[][], time: [number, number]): void {
+  const attributes: Attributes = { business_id: record.id };
+  GAUGES.forEach(([, field], i) => {
+    const value = record[field];
+    if (value !== undefined) points[i]?.push({ startTime: time, endTime: time, attributes, value });
+  });
+}

@@ -1,0 +1,202 @@
+/**
+ * Series that stay bounded under churn: per-business gauges that expire, are
+ * taken down and capped, in the scrape and in a push export alike; capped
+ * user ids; aggregates that equal what they summarise; and the SDK's own
+ * overflow made visible.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { ExpositionFamily } from '../../src/exposition/parse-exposition.ts';
+import { BUSINESS_TYPES, createGenesisMetrics } from '../../src/index.ts';
+import { createBusinessMetricProducer, startTelemetry, type Telemetry } from '../../src/sdk.ts';
+import { type CapturedLogger, captureLogger } from '../support/capture-logger.ts';
+import { family, scrape, value } from '../support/exposition.ts';
+import { ownMeterProvider } from '../support/test-reader.ts';
+
+const MRR = 'genesis_meta_agent_revenue_projected_mrr';
+const CONFIDENCE = 'genesis_meta_agent_revenue_confidence';
+const HEALTH = 'genesis_meta_agent_business_health_score';
+const PER_BUSINESS = [MRR, CONFIDENCE, HEALTH];
+const CAP = 500;
+const TTL_SECONDS = 60;
+
+function ids(families: ExpositionFamily[], name: string): Set<string> {
+  return new Set((family(families, name)?.samples ?? []).map((s) => s.labels.business_id as string));
+}
+
+describe('per-business series under 100,000 businesses of churn', () => {
+  const clock = { ms: 0 };
+  let telemetry: Telemetry;
+  let logger: CapturedLogger;
+
+  before(async () => {
+    logger = captureLogger();
+    telemetry = await startTelemetry({
+      port: 0,
+      env: {},
+      logger,
+      now: () => clock.ms,
+      maxBusinessSeries: CAP,
+      businessSeriesTtlSeconds: TTL_SECONDS,
+      maxUserIds: 50,
+    });
+  });
+  after(() => telemetry.shutdown());
+
+  it('never serves more than the cap, and serves only live businesses with their latest values', async () => {
+    const m = telemetry.metrics;
+    const takenDown = new Set<string>();
+    let maxServed = 0;
+    for (let i = 0; i < 100_000; i++) {
+      clock.ms += 10; // 100 businesses per simulated second
+      const businessId = `biz-${i}`;
+      const businessType = BUSINESS_TYPES[i % BUSINESS_TYPES.length] ?? 'saas';
+      m.revenueProjected({ businessId, businessType, mrrUsd: i, confidence: 0.5 });
+      m.businessHealth({ businessId, businessType, score: 0.8 });
+      if (i % 7 === 0) {
+        m.businessTakenDown({ businessId, status: 'success' });
+        takenDown.add(businessId);
+      }
+      if (i % 20_000 === 19_999) {
+        const { families } = await scrape(telemetry.url as string);
+        for (const name of PER_BUSINESS) maxServed = Math.max(maxServed, family(families, name)?.samples.length ?? 0);
+      }
+    }
+    assert.ok(maxServed > 0 && maxServed <= CAP, `served at most ${maxServed} series per gauge`);
+
+    // A quiet minute and a bit: everything not updated since expires, except what is touched now.
+    clock.ms += 30_000;
+    for (const businessId of ['biz-99990', 'biz-99997', 'biz-99999']) {
+      m.revenueProjected({ businessId, businessType: 'saas', mrrUsd: 7, confidence: 0.9 });
+    }
+    const { families } = await scrape(telemetry.url as string);
+    const live = ids(families, MRR);
+    assert.ok(live.size <= CAP);
+    for (const id of live) assert.ok(!takenDown.has(id), `${id} was taken down`);
+    assert.ok(!live.has('biz-1'), 'an early business expired or was evicted');
+    assert.equal(value(families, MRR, { business_id: 'biz-99999' }), 7, 'the latest value is served');
+    assert.equal(value(families, CONFIDENCE, { business_id: 'biz-99999' }), 0.9);
+
+    clock.ms += (TTL_SECONDS + 1) * 1000;
+    m.revenueProjected({ businessId: 'biz-fresh', businessType: 'saas', mrrUsd: 1, confidence: 1 });
+    const later = (await scrape(telemetry.url as string)).families;
+    assert.deepEqual([...ids(later, MRR)], ['biz-fresh'], 'all else expired');
+    assert.equal(family(later, HEALTH), undefined, 'no health series are left');
+
+    const removed = (reason: string) => value(later, 'genesis_telemetry_series_removed_total', { reason }) ?? 0;
+    assert.equal(removed('taken_down'), takenDown.size);
+    assert.ok(removed('evicted') > 0 && removed('expired') > 0);
+    assert.equal(removed('taken_down') + removed('evicted') + removed('expired') + 1, 100_000 + 1, 'every business is accounted for');
+  });
+
+  it('removes all three series of a business at once when it is taken down', async () => {
+    const m = telemetry.metrics;
+    m.revenueProjected({ businessId: 'biz-gone', businessType: 'saas', mrrUsd: 10, confidence: 0.5 });
+    m.businessHealth({ businessId: 'biz-gone', businessType: 'saas', score: 0.5 });
+    const before = (await scrape(telemetry.url as string)).families;
+    for (const name of PER_BUSINESS) assert.ok(ids(before, name).has('biz-gone'), name);
+    m.businessTakenDown({ businessId: 'biz-gone', status: 'success' });
+    const afterTakedown = (await scrape(telemetry.url as string)).families;
+    for (const name of PER_BUSINESS) assert.ok(!ids(afterTakedown, name).has('biz-gone'), name);
+  });
+
+  it('keeps at most maxUserIds users, then records __overflow__ and says so once', async () => {
+    for (let i = 0; i < 80; i++) telemetry.metrics.quotaDenied(`user-${i}`);
+    telemetry.metrics.quotaDenied('user-3');
+    const { families } = await scrape(telemetry.url as string);
+    const users = family(families, 'genesis_meta_agent_quota_denied_total')?.samples.map((s) => s.labels.user_id) ?? [];
+    assert.equal(users.length, 51);
+    assert.equal(value(families, 'genesis_meta_agent_quota_denied_total', { user_id: 'user-3' }), 2);
+    assert.equal(value(families, 'genesis_meta_agent_quota_denied_total', { user_id: '__overflow__' }), 30);
+    assert.equal(value(families, 'genesis_telemetry_series_overflows_total', { instrument: 'genesis_meta_agent_quota_denied' }), 30);
+    const said = logger.lines.filter((line) => line.includes('reached its limit of 50 series'));
+    assert.equal(said.length, 1, logger.lines.join('\n'));
+  });
+
+  it('maps an unknown business type to other in the aggregates, and counts it', async () => {
+    telemetry.metrics.revenueProjected({ businessId: 'biz-odd', businessType: 'space' as never, mrrUsd: 5, confidence: 0.5 });
+    const { families } = await scrape(telemetry.url as string);
+    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'other' }), 5);
+    assert.ok(
+      (value(families, 'genesis_telemetry_dropped_measurements_total', { instrument: MRR, reason: 'unknown_label_value' }) ?? 0) >= 1,
+    );
+  });
+
+  it("makes the SDK's own overflow visible for instruments outside the catalog", async () => {
+    const counter = telemetry.getMeter('my-app')?.createCounter('my_app_requests');
+    for (let i = 0; i < 2100; i++) counter?.add(1, { path: `/p/${i}` });
+    const { families } = await scrape(telemetry.url as string);
+    assert.ok(value(families, 'my_app_requests_total', { otel_metric_overflow: 'true' }) !== undefined, 'the SDK overflowed');
+    // The watch sees a collection once it is made, so its count shows from the next one on.
+    const next = (await scrape(telemetry.url as string)).families;
+    assert.ok((value(next, 'genesis_telemetry_series_overflows_total', { instrument: 'other' }) ?? 0) >= 1);
+    assert.equal(logger.lines.filter((line) => line.includes('my_app_requests: reached its limit of 2000 series')).length, 1);
+  });
+});
+
+describe('aggregates and switches', () => {
+  it('serve aggregates equal to the per-business values they summarise', async () => {
+    const telemetry = await startTelemetry({ port: 0, env: {}, logger: captureLogger() });
+    const m = telemetry.metrics;
+    const scores = [0.1, 0.3, 0.6, 0.9, 0.95];
+    scores.forEach((score, i) => {
+      const businessId = `b-${i}`;
+      m.revenueProjected({ businessId, businessType: i < 3 ? 'saas' : 'newsletter', mrrUsd: 100 * (i + 1), confidence: 0.5 });
+      m.businessHealth({ businessId, businessType: i < 3 ? 'saas' : 'newsletter', score });
+    });
+    const { families } = await scrape(telemetry.url as string);
+    const perBusiness = family(families, MRR)?.samples ?? [];
+    const total = perBusiness.reduce((sum, s) => sum + s.value, 0);
+    const aggregate = family(families, 'genesis_meta_agent_portfolio_projected_mrr')?.samples.reduce((sum, s) => sum + s.value, 0);
+    assert.equal(aggregate, total);
+    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'saas' }), 600);
+    const live = (type: string, health: string) => value(families, 'genesis_meta_agent_live_businesses', { business_type: type, health });
+    assert.deepEqual([live('saas', 'critical'), live('saas', 'poor'), live('saas', 'fair'), live('newsletter', 'good')], [1, 1, 1, 2]);
+    assert.equal(live('ecommerce', 'good'), 0, 'empty combinations are served as 0, not left stale');
+    await telemetry.shutdown();
+  });
+
+  it('serve no per-business series when switched off, and still the aggregates', async () => {
+    const telemetry = await startTelemetry({ port: 0, env: { GENESIS_BUSINESS_SERIES_ENABLED: 'false' }, logger: captureLogger() });
+    telemetry.metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 40, confidence: 0.5 });
+    const { families } = await scrape(telemetry.url as string);
+    assert.equal(family(families, MRR), undefined);
+    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'saas' }), 40);
+    await telemetry.shutdown();
+  });
+});
+
+describe("a push export (periodic reader) with the application's own SDK", () => {
+  it('holds no more than the cap, and no business taken down or expired', async () => {
+    const clock = { ms: 0 };
+    const own = ownMeterProvider({ now: () => clock.ms, maxBusinessSeries: 100, businessSeriesTtlSeconds: 10 });
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: 3_600_000,
+      metricProducers: [createBusinessMetricProducer(own.businessSeries)],
+    });
+    const provider = new MeterProvider({ readers: [reader] });
+    const metrics = createGenesisMetrics({ meter: provider.getMeter('app'), businessSeries: own.businessSeries, logger: captureLogger() });
+    for (let i = 0; i < 10_000; i++) {
+      clock.ms += 5;
+      metrics.revenueProjected({ businessId: `b-${i}`, businessType: 'saas', mrrUsd: 1, confidence: 0.5 });
+      if (i % 2 === 0) metrics.businessTakenDown({ businessId: `b-${i}`, status: 'success' });
+    }
+    await reader.forceFlush();
+    const exported = exporter.getMetrics().at(-1);
+    const points = exported?.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === MRR)?.dataPoints ?? [];
+    assert.ok(points.length > 0 && points.length <= 100, `${points.length} series exported`);
+    assert.ok(
+      points.every((p) => Number(String(p.attributes.business_id).slice(2)) % 2 === 1),
+      'no taken-down business',
+    );
+    assert.ok(
+      points.every((p) => Number(String(p.attributes.business_id).slice(2)) >= 10_000 - 2000),
+      'none older than the TTL',
+    );
+    await provider.shutdown();
+    await own.provider.shutdown();
+  });
+});
