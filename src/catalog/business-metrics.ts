@@ -20,7 +20,8 @@ import {
 /** Every Genesis Meta-Agent metric starts with this namespace. */
 export const BUSINESS_NAMESPACE = 'genesis_meta_agent';
 
-const businessType = {
+/** The business_type label, shared by every metric that breaks down by kind of business. */
+export const BUSINESS_TYPE_LABEL = {
   key: 'business_type',
   description: 'The kind of business the agent builds.',
   values: BUSINESS_TYPES,
@@ -41,14 +42,14 @@ export const BUSINESS_METRICS = [
     kind: 'counter',
     unit: '{business}',
     description: 'Businesses the agent finished creating, by type and outcome (blocked: stopped by the safety layer).',
-    labels: [businessType, { key: 'status', description: 'The outcome of the creation.', values: CREATION_STATUSES }],
+    labels: [BUSINESS_TYPE_LABEL, { key: 'status', description: 'The outcome of the creation.', values: CREATION_STATUSES }],
   },
   {
     name: 'genesis_meta_agent_execution_duration_seconds',
     kind: 'histogram',
     unit: 's',
     description: 'Wall-clock time to create one business, from start to final outcome, in seconds.',
-    labels: [businessType],
+    labels: [BUSINESS_TYPE_LABEL],
     buckets: [1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120, 180, 300, 600],
   },
   {
@@ -56,7 +57,7 @@ export const BUSINESS_METRICS = [
     kind: 'histogram',
     unit: '{task}',
     description: 'Tasks the agent planned and ran to create one business.',
-    labels: [businessType],
+    labels: [BUSINESS_TYPE_LABEL],
     buckets: [1, 2, 5, 10, 15, 20, 30, 50, 75, 100],
   },
   {
@@ -64,7 +65,7 @@ export const BUSINESS_METRICS = [
     kind: 'histogram',
     unit: '{agent}',
     description: 'Agents on the team that created one business.',
-    labels: [businessType],
+    labels: [BUSINESS_TYPE_LABEL],
     buckets: [1, 2, 3, 4, 5, 6, 8, 10, 15, 20],
   },
   {
@@ -123,7 +124,7 @@ export const BUSINESS_METRICS = [
     kind: 'gauge',
     unit: '{ratio}',
     description: 'Share of deployments that succeeded, by business type, from 0 to 1.',
-    labels: [businessType],
+    labels: [BUSINESS_TYPE_LABEL],
     range: [0, 1],
   },
   {

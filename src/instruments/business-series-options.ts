@@ -65,3 +65,12 @@ export function resolveSeriesBounds(options: SeriesBoundsOptions, env: NodeJS.Pr
     maxUserIds: wholeNumber('maxUserIds', 'GENESIS_USER_ID_MAX', options.maxUserIds, env, DEFAULT_MAX_USER_IDS, 1),
   };
 }
+
+/**
+ * The id cap of an instrument: the configured user cap for one with a
+ * `user_id` label, else the catalog's `maxSeries`. One place, so the guard and
+ * the SDK views always agree.
+ */
+export function idCap(spec: { labels: readonly { key: string }[]; maxSeries?: number }, maxUserIds: number): number | undefined {
+  return spec.labels.some((label) => label.key === 'user_id') ? maxUserIds : spec.maxSeries;
+}

@@ -9,7 +9,8 @@ import { VERSION } from '../version.ts';
 import { resolveSeriesBounds, type SeriesBoundsOptions } from './business-series-options.ts';
 import { BusinessSeriesStore } from './business-series-store.ts';
 import { DISABLED_METRICS } from './disabled-metrics.ts';
-import { type GenesisMetrics, RecordingGenesisMetrics } from './genesis-metrics.ts';
+import type { GenesisMetrics } from './genesis-metrics.ts';
+import { RecordingGenesisMetrics } from './recording-genesis-metrics.ts';
 
 /** The instrumentation scope every catalog instrument is created under. */
 export const METER_NAME = 'genesis-telemetry';

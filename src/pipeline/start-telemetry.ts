@@ -8,7 +8,9 @@
 import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { CATALOG, findInstrumentSpec } from '../catalog/catalog.ts';
+import type { InstrumentSpec } from '../catalog/types.ts';
 import { startMetricsServer } from '../http/metrics-server.ts';
+import { idCap } from '../instruments/business-series-options.ts';
 import { BusinessSeriesStore } from '../instruments/business-series-store.ts';
 import { createGenesisMetrics, METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
@@ -78,8 +80,7 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     auth: config.auth,
     serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
   });
-  const maxIds = (spec: { name: string; maxSeries?: number }) =>
-    spec.name === 'genesis_meta_agent_quota_denied' ? maxUserIds : spec.maxSeries;
+  const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
   const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers: [exporter] });
   const metrics = createGenesisMetrics({
     meterProvider,
@@ -109,11 +110,7 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
 }
 
 /** Counts and logs (once) every instrument the SDK reports as overflowing. */
-function overflowWatcher(
-  meter: Meter,
-  config: TelemetryConfig,
-  maxIds: (spec: { name: string; maxSeries?: number }) => number | undefined,
-) {
+function overflowWatcher(meter: Meter, config: TelemetryConfig, maxIds: (spec: InstrumentSpec) => number | undefined) {
   const accounting = new DropAccounting(meter, config.logger);
   return (resourceMetrics: ResourceMetrics) => {
     for (const name of overflowingInstruments(resourceMetrics)) {
