@@ -11,6 +11,7 @@ export const demoCommand: Command = {
   --port <n>       endpoint port, 0 for any (OTEL_EXPORTER_PROMETHEUS_PORT, default 8001)
   --host <addr>    endpoint address (OTEL_EXPORTER_PROMETHEUS_HOST, default 127.0.0.1)
   --seed <n>       repeat a run exactly (GENESIS_DEMO_SEED)
+  --auth-failures <n>  add n auth failures/s, an attack for trying the alerts (GENESIS_DEMO_AUTH_FAILURES)
   --quiet          no progress lines`,
 
   async run(args) {
@@ -24,6 +25,7 @@ export const demoCommand: Command = {
         host: { type: 'string' },
         seed: { type: 'string' },
         quiet: { type: 'boolean' },
+        'auth-failures': { type: 'string' },
       },
     });
     const settings = resolveDemoSettings(values, process.env);

@@ -15,6 +15,8 @@ export interface DemoSettings {
   readonly seed: number;
   /** Print progress lines. */
   readonly progress: boolean;
+  /** Extra auth failures per second, on top of the background noise (0: none): an attack, for trying the alerts. */
+  readonly authFailures: number;
 }
 
 export interface DemoFlags {
@@ -24,6 +26,7 @@ export interface DemoFlags {
   host?: string | undefined;
   seed?: string | undefined;
   quiet?: boolean | undefined;
+  'auth-failures'?: string | undefined;
 }
 
 export const DEFAULT_RATE = 2;
@@ -40,6 +43,13 @@ export function resolveDemoSettings(flags: DemoFlags, env: NodeJS.ProcessEnv): D
   const rate = pickSource(flags.rate, '--rate', env, 'GENESIS_DEMO_RATE');
   const duration = pickSource(flags.duration, '--duration', env, 'GENESIS_DEMO_DURATION');
   const seed = pickSource(flags.seed, '--seed', env, 'GENESIS_DEMO_SEED');
+  const authFailures = pickSource(flags['auth-failures'], '--auth-failures', env, 'GENESIS_DEMO_AUTH_FAILURES');
+  const authFailuresValue = authFailures === undefined ? 0 : parsePositiveNumber(authFailures.source, authFailures.raw);
+  if (authFailuresValue > MAX_RATE)
+    throw new GenesisConfigError(
+      authFailures?.source ?? '--auth-failures',
+      `${authFailures?.source} must be at most ${MAX_RATE} per second`,
+    );
   const rateValue = rate === undefined ? DEFAULT_RATE : parsePositiveNumber(rate.source, rate.raw);
   if (rateValue > MAX_RATE)
     throw new GenesisConfigError(rate?.source ?? '--rate', `${rate?.source} must be at most ${MAX_RATE} businesses per second`);
@@ -56,5 +66,6 @@ export function resolveDemoSettings(flags: DemoFlags, env: NodeJS.ProcessEnv): D
     host: flags.host,
     seed: seedValue,
     progress: flags.quiet !== true,
+    authFailures: authFailuresValue,
   };
 }

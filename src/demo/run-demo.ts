@@ -48,6 +48,7 @@ export async function runDemo(
     owed += stepsPerTick;
     for (; owed >= 1; owed -= 1) agent.step();
   }, 1000 / ticksPerSecond);
+  const attack = startAuthFailureSpike(agent, settings.authFailures);
   const progress = settings.progress ? setInterval(() => output(`progress: ${formatTally(agent.tally)}`), PROGRESS_EVERY_MS) : undefined;
   progress?.unref();
 
@@ -59,6 +60,7 @@ export async function runDemo(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(ticker);
+      clearInterval(attack);
       clearInterval(progress);
       clearTimeout(deadline);
       await telemetry.shutdown();
@@ -75,6 +77,18 @@ export async function runDemo(
     const until = settings.durationSeconds === undefined ? 'until Ctrl-C' : `for ${settings.durationSeconds} s`;
     output(`serving metrics at ${telemetry.url}`);
     output(`simulating ${settings.rate} businesses/s ${until} (seed ${settings.seed})`);
+    if (settings.authFailures > 0) output(`simulating an attack: ${settings.authFailures} extra auth failures/s`);
   }
   return { telemetry, agent, finished, stop };
+}
+
+/** Refuses `perSecond` extra requests a second, spread over ticks; undefined when there is no attack. */
+function startAuthFailureSpike(agent: SimulatedAgent, perSecond: number): NodeJS.Timeout | undefined {
+  if (perSecond <= 0) return undefined;
+  const ticksPerSecond = Math.min(perSecond, MAX_TICKS_PER_SECOND);
+  let owed = 0;
+  return setInterval(() => {
+    owed += perSecond / ticksPerSecond;
+    for (; owed >= 1; owed -= 1) agent.authFailure();
+  }, 1000 / ticksPerSecond);
 }

@@ -4,6 +4,7 @@
  * it (with the reason); in CI (CI=true) it fails them.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +34,22 @@ export interface PrometheusServer {
 }
 
 export async function startPrometheus(scrapeTargets: Record<string, string>): Promise<PrometheusServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'genesis-prometheus-'));
   const jobs = Object.entries(scrapeTargets)
     .map(([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${target}']`)
     .join('\n');
-  const config = `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}\n`;
+  return startPrometheusWithConfig(`global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}\n`);
+}
+
+/** A Prometheus on a whole configuration (YAML or JSON); alerts are resent every second. */
+export async function startPrometheusWithConfig(config: string): Promise<PrometheusServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'genesis-prometheus-'));
   await writeFile(join(dir, 'prometheus.yml'), config);
   const port = await freePort();
   const server = startProcess(join(SERVERS_BIN, 'prometheus'), [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    '--rules.alert.resend-delay=1s',
     '--log.level=warn',
   ]);
   const url = `http://127.0.0.1:${port}`;
@@ -58,6 +64,77 @@ export async function startPrometheus(scrapeTargets: Record<string, string>): Pr
       if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
       return body.data.result;
     },
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** promtool, amtool and the like: runs to completion and reports the exit code instead of throwing. */
+export async function runServerTool(tool: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(join(SERVERS_BIN, tool), args, { cwd: REPO_ROOT, timeout: 60_000 });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, output: (failed.stdout ?? '') + (failed.stderr ?? '') };
+  }
+}
+
+export interface AlertmanagerServer {
+  readonly url: string;
+  /** host:port, as Prometheus' alertmanagers targets want it. */
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+/** Where Debian's Alertmanager looks for its default template; the path is compiled into the binary. */
+const ALERTMANAGER_TEMPLATE = '/usr/share/prometheus/alertmanager/default.tmpl';
+
+/**
+ * The real Alertmanager. Debian's build reads its default template from a
+ * fixed path under /usr/share (a `templates:` entry in the configuration does
+ * not replace it, and without it Alertmanager never gets ready). Unless the
+ * machine has the file, Alertmanager runs in a private mount namespace where
+ * the extracted .servers/root/usr/share is overlaid on /usr/share: the machine
+ * is not changed, and the overlay ends with the process. As root `unshare -m`
+ * suffices; otherwise a user namespace maps the caller to root (`-r`).
+ */
+export async function startAlertmanager(config: string): Promise<AlertmanagerServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'genesis-alertmanager-'));
+  await writeFile(join(dir, 'alertmanager.yml'), config);
+  const binary = join(SERVERS_BIN, 'prometheus-alertmanager');
+  const args = [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    '--web.listen-address=127.0.0.1:0',
+    '--cluster.listen-address=',
+    '--log.level=info',
+  ];
+  const shared = join(SERVERS_BIN, '..', 'share');
+  const server = existsSync(ALERTMANAGER_TEMPLATE)
+    ? startProcess(binary, args)
+    : startProcess('unshare', [
+        ...(process.getuid?.() === 0 ? ['--mount'] : ['--mount', '--map-root-user']),
+        '--propagation=private',
+        'sh',
+        '-c',
+        'mount -t overlay overlay -o "lowerdir=$0:/usr/share" /usr/share && exec "$@"',
+        shared,
+        binary,
+        ...args,
+      ]);
+  const failed = (what: string) => (error: Error) => {
+    throw new Error(`Alertmanager did not ${what}: ${error.message}\n${server.output()}`);
+  };
+  const address = (await server.waitForOutput(/msg="Listening on" address=(127\.0\.0\.1:\d+)/).catch(failed('listen')))[1] as string;
+  const url = `http://${address}`;
+  await waitFor('Alertmanager to be ready', async () => (await fetch(`${url}/-/ready`)).ok || undefined).catch(failed('get ready'));
+  return {
+    url,
+    address,
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
