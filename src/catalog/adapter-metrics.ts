@@ -24,4 +24,23 @@ export const DROPPED_MEASUREMENTS = {
   ],
 } as const satisfies InstrumentSpec;
 
-export const ADAPTER_METRICS = [DROPPED_MEASUREMENTS] as const satisfies readonly InstrumentSpec[];
+/** The push exporters whose failures the adapter counts. */
+export const PUSH_EXPORTERS = ['otlp_http_json', 'otlp_http_protobuf', 'pushgateway'] as const;
+export type PushExporterName = (typeof PUSH_EXPORTERS)[number];
+
+/** Why an export failed: no answer in time, no connection, or the receiver's HTTP status class. */
+export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_4xx', 'http_5xx', 'other'] as const;
+export type ExportFailureReason = (typeof EXPORT_FAILURE_REASONS)[number];
+
+export const EXPORT_FAILURES = {
+  name: 'genesis_telemetry_export_failures',
+  kind: 'counter',
+  unit: '{export}',
+  description: 'Pushes of metrics (OTLP exports, Pushgateway requests) that failed, by exporter and reason; the data stays cumulative.',
+  labels: [
+    { key: 'exporter', description: 'The push exporter that failed.', values: PUSH_EXPORTERS },
+    { key: 'reason', description: 'Why it failed.', values: EXPORT_FAILURE_REASONS },
+  ],
+} as const satisfies InstrumentSpec;
+
+export const ADAPTER_METRICS = [DROPPED_MEASUREMENTS, EXPORT_FAILURES] as const satisfies readonly InstrumentSpec[];

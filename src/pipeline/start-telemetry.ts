@@ -7,12 +7,15 @@
  */
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { CATALOG } from '../catalog/catalog.ts';
 import { startMetricsServer } from '../http/metrics-server.ts';
 import { createGenesisMetrics, METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
+import { createOtlpPush } from '../push/otlp-push.ts';
+import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
+import { VERSION } from '../version.ts';
 import { buildResource } from './resource.ts';
 import { resolveTelemetryOptions, type TelemetryOptions } from './telemetry-options.ts';
 import { viewsFromCatalog } from './views.ts';
@@ -32,6 +35,8 @@ export interface Telemetry {
   forceFlush(): Promise<void>;
   /** Stops the endpoint and the SDK. Safe to call twice; later calls return the first call's promise. */
   shutdown(): Promise<void>;
+  /** Pushes the current values to a Prometheus Pushgateway (batch jobs); never rejects for a failed push, see PushResult. */
+  pushToGateway(options: TelemetryPushOptions): Promise<PushResult>;
 }
 
 const DISABLED_TELEMETRY: Telemetry = Object.freeze({
@@ -42,6 +47,7 @@ const DISABLED_TELEMETRY: Telemetry = Object.freeze({
   getMeter: () => undefined,
   forceFlush: async () => {},
   shutdown: async () => {},
+  pushToGateway: async (): Promise<PushResult> => ({ ok: false, reason: 'other', error: new Error('metrics are disabled') }),
 });
 
 /**
@@ -65,7 +71,12 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     auth: config.auth,
     serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
   });
-  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME), readers: [exporter] });
+  // Every reader in one list: pull (the endpoint) always, OTLP push when configured.
+  const readers: MetricReader[] = [exporter];
+  const push = config.otlp === undefined ? undefined : createOtlpPush(config.otlp, config.logger);
+  if (push !== undefined) readers.push(push.reader);
+  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME), readers });
+  push?.attach(meterProvider.getMeter(METER_NAME, VERSION));
   const metrics = createGenesisMetrics({ meterProvider, enabled: true, logger: config.logger, env: config.env });
 
   let stopped: Promise<void> | undefined;
@@ -78,6 +89,7 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     forceFlush: async () => {
       if (stopped === undefined) await meterProvider.forceFlush();
     },
+    pushToGateway: (pushOptions) => pushTelemetry(exporter, meterProvider.getMeter(METER_NAME, VERSION), config.logger, pushOptions),
     shutdown() {
       stopped ??= Promise.all([server.close(), meterProvider.shutdown()]).then(() => undefined);
       return stopped;

@@ -7,6 +7,7 @@ import { GenesisConfigError } from '../config/config-error.ts';
 import { parsePort, readEnv, rejectUnknownKeys } from '../config/parse.ts';
 import { resolveEnabled } from '../instruments/create-genesis-metrics.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
+import { type OtlpPushConfig, type OtlpPushOptions, resolveOtlpPush } from '../push/otlp-options.ts';
 
 /** Who may read `/metrics`: a bearer token, or HTTP basic credentials. */
 export type EndpointAuth = { bearerToken: string } | { username: string; password: string };
@@ -32,6 +33,8 @@ export interface TelemetryOptions {
   logger?: Logger;
   /** @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** OTLP push, side by side with the endpoint; false turns it off whatever the environment says. @default on when OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT is set, else off */
+  otlp?: OtlpPushOptions | false;
 }
 
 export interface TelemetryConfig {
@@ -45,6 +48,7 @@ export interface TelemetryConfig {
   readonly enabled: boolean;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
+  readonly otlp: OtlpPushConfig | undefined;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -61,6 +65,7 @@ const KNOWN_OPTIONS = [
   'enabled',
   'logger',
   'env',
+  'otlp',
 ] as const;
 
 function resolveAuth(option: EndpointAuth | undefined, env: NodeJS.ProcessEnv): EndpointAuth | undefined {
@@ -115,5 +120,6 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
     enabled: resolveEnabled(options.enabled, env),
     logger: options.logger ?? consoleLogger(),
     env,
+    otlp: resolveOtlpPush(options.otlp, env),
   });
 }
