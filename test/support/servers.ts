@@ -136,9 +136,5 @@ export function startVmagent(remoteWriteUrl: string): Promise<RealServer> {
 }
 
 export function startPushgateway(): Promise<RealServer> {
-  return startReal(
-    'prometheus-pushgateway',
-    (p) => [`--web.listen-address=127.0.0.1:${p}`, '--log.level=warn'],
-    '/-/ready',
-  );
+  return startReal('prometheus-pushgateway', (p) => [`--web.listen-address=127.0.0.1:${p}`, '--log.level=warn'], '/-/ready');
 }
