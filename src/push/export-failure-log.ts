@@ -65,9 +65,12 @@ export class ExportFailureLog {
     }
     const others = this.#unlogged === 0 ? '' : ` (${this.#unlogged} more failed since the last message)`;
     const what = final ? 'the last export before shutdown failed' : 'export failed';
+    const consequence = final
+      ? 'The values recorded since the last successful export did not reach the receiver'
+      : 'Cumulative data is sent again with the next export';
     this.#options.logger.error(
       `${this.#options.exporter} to ${redactUrl(this.#options.target)}: ${what} (${reason}: ${describeExportError(error)})${others}. ` +
-        `Cumulative data is sent again with the next export; failures are counted in ${EXPORT_FAILURES.name}_total.`,
+        `${consequence}; failures are counted in ${EXPORT_FAILURES.name}_total.`,
     );
     this.#lastLoggedAt = now;
     this.#unlogged = 0;

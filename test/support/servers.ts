@@ -112,7 +112,13 @@ async function startReal(
 export function startVictoriaMetrics(port?: number): Promise<RealServer> {
   return startReal(
     'victoria-metrics',
-    (p, dir) => [`-httpListenAddr=127.0.0.1:${p}`, `-storageDataPath=${dir}`, '-opentelemetry.usePrometheusNaming', '-loggerLevel=ERROR'],
+    (p, dir) => [
+      `-httpListenAddr=127.0.0.1:${p}`,
+      `-storageDataPath=${dir}`,
+      '-opentelemetry.usePrometheusNaming',
+      '-search.latencyOffset=0s',
+      '-loggerLevel=ERROR',
+    ],
     '/health',
     port,
   );
