@@ -7,3 +7,13 @@ export { buildResource, DEFAULT_SERVICE_NAME, parseResourceAttributes } from './
 export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
 export { viewsFromCatalog } from './pipeline/views.ts';
+export type { OtlpProtocol, OtlpPushOptions, Temporality } from './push/otlp-options.ts';
+export {
+  deleteFromGateway,
+  type GatewayTarget,
+  type PushResult,
+  type PushToGatewayOptions,
+  pushToGateway,
+  serializeReader,
+  type TelemetryPushOptions,
+} from './push/pushgateway.ts';

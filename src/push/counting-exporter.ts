@@ -35,7 +35,11 @@ export class CountingExporter implements PushMetricExporter {
       entry.settled = true;
       this.#pending.delete(entry);
       if (result.code === ExportResultCode.SUCCESS) this.#failures.succeeded();
-      else this.#failures.failed(result.error ?? new Error('the exporter reported a failure without an error'), this.final);
+      else
+        this.#failures.failed(
+          result.error ?? new Error('the exporter reported a failure without an error'),
+          this.final ? 'final' : 'periodic',
+        );
       resultCallback(result);
     };
     try {
@@ -53,7 +57,7 @@ export class CountingExporter implements PushMetricExporter {
     const abandoned = [...this.#pending];
     for (const entry of abandoned) {
       entry.settled = true;
-      this.#failures.failed(Object.assign(new Error(`no answer within ${afterMillis} ms`), { name: 'TimeoutError' }), true);
+      this.#failures.failed(Object.assign(new Error(`no answer within ${afterMillis} ms`), { name: 'TimeoutError' }), 'final');
     }
     this.#pending.clear();
     return abandoned.length;

@@ -31,6 +31,15 @@ export function redactUrl(url: string): string {
   }
 }
 
+const WORDS = {
+  periodic: { what: 'export failed', consequence: 'Cumulative data is sent again with the next export' },
+  final: {
+    what: 'the last export before shutdown failed',
+    consequence: 'The values recorded since the last successful export did not reach the receiver',
+  },
+  single: { what: 'push failed', consequence: 'Nothing was stored; pushing again sends the cumulative values' },
+} as const;
+
 export class ExportFailureLog {
   readonly #options: ExportFailureLogOptions;
   readonly #now: () => number;
@@ -52,22 +61,23 @@ export class ExportFailureLog {
     for (const reason of EXPORT_FAILURE_REASONS) this.#counter.add(0, { exporter: this.#options.exporter, reason });
   }
 
-  /** One failed export. `final`: the last one before shutdown, always logged. */
-  failed(error: unknown, final = false): void {
+  /**
+   * One failed export. `periodic`: logged at most once per interval; `final`:
+   * the last export before shutdown, always logged; `single`: a one-off push
+   * (Pushgateway) whose caller gets the result, always logged.
+   */
+  failed(error: unknown, kind: 'periodic' | 'final' | 'single' = 'periodic'): void {
     const reason = exportFailureReason(error);
     this.failures += 1;
     this.#failingSince += 1;
     this.#counter?.add(1, { exporter: this.#options.exporter, reason });
     const now = this.#now();
-    if (!final && now - this.#lastLoggedAt < this.#options.logIntervalMillis) {
+    if (kind === 'periodic' && now - this.#lastLoggedAt < this.#options.logIntervalMillis) {
       this.#unlogged += 1;
       return;
     }
     const others = this.#unlogged === 0 ? '' : ` (${this.#unlogged} more failed since the last message)`;
-    const what = final ? 'the last export before shutdown failed' : 'export failed';
-    const consequence = final
-      ? 'The values recorded since the last successful export did not reach the receiver'
-      : 'Cumulative data is sent again with the next export';
+    const { what, consequence } = WORDS[kind];
     this.#options.logger.error(
       `${this.#options.exporter} to ${redactUrl(this.#options.target)}: ${what} (${reason}: ${describeExportError(error)})${others}. ` +
         `${consequence}; failures are counted in ${EXPORT_FAILURES.name}_total.`,

@@ -14,7 +14,7 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
   'ECONNABORTED',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_SOCKET_CLOSED_BEFORE_CONNECTION',
 ]);
 
 function httpStatusOf(error: { code?: unknown; response?: { statusCode?: unknown } }): number | undefined {

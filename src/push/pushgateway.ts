@@ -72,7 +72,7 @@ async function send(
     return { ok: true, status: response.statusCode };
   } catch (cause) {
     const error = cause instanceof Error ? cause : new Error(String(cause));
-    log.failed(error, true);
+    log.failed(error, 'single');
     return { ok: false, reason: exportFailureReason(error), error };
   }
 }
