@@ -94,7 +94,6 @@ export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, en
   const interval = pick(given.exportIntervalMillis, 'otlp.exportIntervalMillis', envValue(env, 'OTEL_METRIC_EXPORT_INTERVAL'));
   const exportTimeout = pick(given.exportTimeoutMillis, 'otlp.exportTimeoutMillis', envValue(env, 'OTEL_METRIC_EXPORT_TIMEOUT'));
   const temporality = pick(given.temporality, 'otlp.temporality', envValue(env, 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'));
-  const headersEnv = readOtlpEnv(env, 'HEADERS');
   const exportIntervalMillis = interval === undefined ? DEFAULT_EXPORT_INTERVAL_MS : parseMillis(interval.source, interval.raw);
   let exportTimeoutMillis = exportTimeout === undefined ? DEFAULT_EXPORT_TIMEOUT_MS : parseMillis(exportTimeout.source, exportTimeout.raw);
   if (exportTimeoutMillis > exportIntervalMillis) {
@@ -111,19 +110,23 @@ export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, en
   return Object.freeze({
     url: endpoint.raw,
     protocol: protocol === undefined ? 'http/protobuf' : protocolOf(protocol.raw, protocol.source),
-    headers: Object.freeze(
-      given.headers === undefined
-        ? headersEnv === undefined
-          ? {}
-          : parseKeyValueList(headersEnv.source, headersEnv.raw)
-        : { ...given.headers },
-    ),
+    headers: Object.freeze(given.headers === undefined ? headersFromEnv(env) : { ...given.headers }),
     timeoutMillis: Math.min(timeoutMillis, exportTimeoutMillis),
     compression: compression === undefined ? 'none' : parseChoice(compression.source, compression.raw, ['gzip', 'none'] as const),
     exportIntervalMillis,
     exportTimeoutMillis,
     temporality: temporality === undefined ? 'cumulative' : parseChoice(temporality.source, temporality.raw, TEMPORALITIES),
   });
+}
+
+/** Both header variables, merged with the signal-specific one winning per key, as the OpenTelemetry exporters do. */
+function headersFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const source of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {
+    const raw = readEnv(env, source);
+    if (raw !== undefined) Object.assign(headers, parseKeyValueList(source, raw));
+  }
+  return headers;
 }
 
 function envValue(env: NodeJS.ProcessEnv, source: string) {

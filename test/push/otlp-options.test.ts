@@ -51,7 +51,7 @@ describe('OTLP push configuration', () => {
     assert.deepEqual(config, {
       url: 'http://vm:8429/opentelemetry/v1/metrics',
       protocol: 'http/json',
-      headers: { authorization: 'Bearer abc', 'x-tenant': 't1' },
+      headers: { 'x-generic': '1', authorization: 'Bearer abc', 'x-tenant': 't1' },
       timeoutMillis: 2500,
       compression: 'gzip',
       exportIntervalMillis: 15_000,
