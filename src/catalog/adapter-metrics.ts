@@ -3,7 +3,7 @@
  * under their own namespace so that they never mix with the agent's.
  */
 import { BUSINESS_METRICS } from './business-metrics.ts';
-import type { InstrumentSpec } from './types.ts';
+import type { InstrumentSpec, OTHER_LABEL_VALUE } from './types.ts';
 import { DROP_REASONS } from './vocabulary.ts';
 import { WEBHOOK_METRICS } from './webhook-metrics.ts';
 
@@ -28,9 +28,12 @@ export const DROPPED_MEASUREMENTS = {
 export const PUSH_EXPORTERS = ['otlp_http_json', 'otlp_http_protobuf', 'pushgateway'] as const;
 export type PushExporterName = (typeof PUSH_EXPORTERS)[number];
 
-/** Why an export failed: no answer in time, no connection, or the receiver's HTTP status class. */
-export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_4xx', 'http_5xx', 'other'] as const;
-export type ExportFailureReason = (typeof EXPORT_FAILURE_REASONS)[number];
+/**
+ * Why an export failed: no answer in time, no connection, or the receiver's
+ * HTTP status class; anything else is `other`, which every enum label takes.
+ */
+export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_4xx', 'http_5xx'] as const;
+export type ExportFailureReason = (typeof EXPORT_FAILURE_REASONS)[number] | typeof OTHER_LABEL_VALUE;
 
 export const EXPORT_FAILURES = {
   name: 'genesis_telemetry_export_failures',

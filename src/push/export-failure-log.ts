@@ -6,6 +6,7 @@
  */
 import type { Counter, Meter } from '@opentelemetry/api';
 import { EXPORT_FAILURE_REASONS, EXPORT_FAILURES, type PushExporterName } from '../catalog/adapter-metrics.ts';
+import { OTHER_LABEL_VALUE } from '../catalog/types.ts';
 import type { Logger } from '../logging/logger.ts';
 import { describeExportError, exportFailureReason } from './export-failure-reason.ts';
 
@@ -58,7 +59,7 @@ export class ExportFailureLog {
   /** Binds the counter once the MeterProvider exists; every reason of this exporter starts at 0 so rate() sees the first failure. */
   attach(meter: Meter): void {
     this.#counter = meter.createCounter(EXPORT_FAILURES.name, { description: EXPORT_FAILURES.description, unit: EXPORT_FAILURES.unit });
-    for (const reason of EXPORT_FAILURE_REASONS) this.#counter.add(0, { exporter: this.#options.exporter, reason });
+    for (const reason of [...EXPORT_FAILURE_REASONS, OTHER_LABEL_VALUE]) this.#counter.add(0, { exporter: this.#options.exporter, reason });
   }
 
   /**
