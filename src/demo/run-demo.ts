@@ -74,6 +74,8 @@ export async function runDemo(
   } else {
     const until = settings.durationSeconds === undefined ? 'until Ctrl-C' : `for ${settings.durationSeconds} s`;
     output(`serving metrics at ${telemetry.url}`);
+    if (telemetry.otlp)
+      output(`pushing OTLP (${telemetry.otlp.protocol}) to ${telemetry.otlp.url} every ${telemetry.otlp.exportIntervalMillis / 1000} s`);
     output(`simulating ${settings.rate} businesses/s ${until} (seed ${settings.seed})`);
   }
   return { telemetry, agent, finished, stop };

@@ -13,6 +13,7 @@ import { startMetricsServer } from '../http/metrics-server.ts';
 import { createGenesisMetrics, METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
+import { redactUrl } from '../push/export-failure-log.ts';
 import { createOtlpPush } from '../push/otlp-push.ts';
 import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
 import { VERSION } from '../version.ts';
@@ -29,6 +30,8 @@ export interface Telemetry {
   readonly url: string | undefined;
   /** The bound address (the real port when 0 was asked for); undefined when disabled. */
   readonly address: { readonly host: string; readonly port: number } | undefined;
+  /** Where OTLP push goes (credentials removed from the URL), when it is on. */
+  readonly otlp: { readonly url: string; readonly protocol: string; readonly exportIntervalMillis: number } | undefined;
   /** A Meter on the same pipeline, for the application's own instruments. */
   getMeter(name: string, version?: string): Meter | undefined;
   /** Collects and exports pending data. Safe to call at any time, also after shutdown. */
@@ -44,6 +47,7 @@ const DISABLED_TELEMETRY: Telemetry = Object.freeze({
   meterProvider: undefined,
   url: undefined,
   address: undefined,
+  otlp: undefined,
   getMeter: () => undefined,
   forceFlush: async () => {},
   shutdown: async () => {},
@@ -85,6 +89,11 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     meterProvider,
     url: server.url,
     address: { host: server.host, port: server.port },
+    otlp: config.otlp && {
+      url: redactUrl(config.otlp.url),
+      protocol: config.otlp.protocol,
+      exportIntervalMillis: config.otlp.exportIntervalMillis,
+    },
     getMeter: (name, version) => meterProvider.getMeter(name, version),
     forceFlush: async () => {
       if (stopped === undefined) await meterProvider.forceFlush();
