@@ -48,8 +48,6 @@ export class ExportFailureLog {
   #lastLoggedAt = Number.NEGATIVE_INFINITY;
   #unlogged = 0;
   #failingSince = 0;
-  /** Failures seen, for callers that want to report them. */
-  failures = 0;
 
   constructor(options: ExportFailureLogOptions) {
     this.#options = options;
@@ -69,7 +67,6 @@ export class ExportFailureLog {
    */
   failed(error: unknown, kind: 'periodic' | 'final' | 'single' = 'periodic'): void {
     const reason = exportFailureReason(error);
-    this.failures += 1;
     this.#failingSince += 1;
     this.#counter?.add(1, { exporter: this.#options.exporter, reason });
     const now = this.#now();

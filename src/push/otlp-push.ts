@@ -69,8 +69,6 @@ export interface OtlpPush {
   readonly exporterName: PushExporterName;
   /** Binds the failure counter to the pipeline's meter (once the MeterProvider exists). */
   attach(meter: Meter): void;
-  /** Failed exports so far. */
-  failures(): number;
 }
 
 export function createOtlpPush(config: OtlpPushConfig, logger: Logger, metricProducers?: MetricProducer[]): OtlpPush {
@@ -81,6 +79,5 @@ export function createOtlpPush(config: OtlpPushConfig, logger: Logger, metricPro
     reader: new BoundedPeriodicReader(exporter, config, metricProducers),
     exporterName,
     attach: (meter) => log.attach(meter),
-    failures: () => log.failures,
   };
 }

@@ -52,10 +52,18 @@ describe('OTLP push through a receiver outage', { skip: missing }, () => {
     const failures = async () =>
       value((await scrape(endpoint)).families, FAILURES, { exporter: 'otlp_http_protobuf', reason: 'network' }) ?? 0;
 
-    // Down: record, and let several exports fail.
+    // Down: record, and let several exports fail. Nothing may throw or reject anywhere.
+    const escaped: unknown[] = [];
+    const keep = (error: unknown) => escaped.push(error);
+    process.on('uncaughtException', keep).on('unhandledRejection', keep);
     for (let i = 0; i < 5; i += 1) telemetry.metrics.safetyViolation();
     telemetry.metrics.businessCreated({ businessType: 'newsletter', status: 'success', durationSeconds: 30, taskCount: 4, teamSize: 2 });
     await waitFor('three failed exports', async () => ((await failures()) >= 3 ? true : undefined));
+    const before = await failures();
+    await telemetry.forceFlush(); // resolves although the export fails...
+    await waitFor('...and the failure is counted', async () => ((await failures()) > before ? true : undefined));
+    process.off('uncaughtException', keep).off('unhandledRejection', keep);
+    assert.deepEqual(escaped, []);
     const errors = logger.lines.filter((line) => line.startsWith('error:'));
     assert.ok(errors.length >= 1, 'the failure is logged');
     assert.ok(errors.length <= (await failures()), 'not more than once per failed export');
