@@ -71,8 +71,8 @@ export function parseKeyValueList(source: string, raw: string): Record<string, s
 }
 
 /** A whole number of milliseconds greater than 0. */
-export function parseMillis(source: string, raw: string | number): number {
-  const value = typeof raw === 'number' ? raw : Number(raw.trim());
+export function parseMillis(source: string, raw: unknown): number {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN;
   if (!Number.isInteger(value) || value <= 0 || (typeof raw === 'string' && raw.trim() === '')) {
     throw new GenesisConfigError(source, `${source} must be a whole number of milliseconds greater than 0 (got "${raw}")`);
   }
@@ -80,8 +80,8 @@ export function parseMillis(source: string, raw: string | number): number {
 }
 
 /** One value out of a closed set, compared without case. */
-export function parseChoice<T extends string>(source: string, raw: string, choices: readonly T[]): T {
-  const found = choices.find((choice) => choice === raw.trim().toLowerCase());
+export function parseChoice<T extends string>(source: string, raw: unknown, choices: readonly T[]): T {
+  const found = choices.find((choice) => choice === String(raw).trim().toLowerCase());
   if (found === undefined) throw new GenesisConfigError(source, `${source} must be one of ${choices.join(', ')} (got "${raw}")`);
   return found;
 }

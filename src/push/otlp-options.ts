@@ -66,8 +66,8 @@ function pick<T>(option: T | undefined, optionName: string, fromEnv: { raw: stri
   return fromEnv;
 }
 
-function protocolOf(raw: string, source: string): OtlpProtocol {
-  if (raw.trim().toLowerCase() === 'grpc') {
+function protocolOf(raw: unknown, source: string): OtlpProtocol {
+  if (String(raw).trim().toLowerCase() === 'grpc') {
     throw new GenesisConfigError(
       source,
       `${source}: grpc is not supported; use http/protobuf (the default) or http/json, and the collector's HTTP port 4318`,
@@ -79,7 +79,13 @@ function protocolOf(raw: string, source: string): OtlpProtocol {
 /** The validated push configuration, or undefined when push is off. */
 export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, env: NodeJS.ProcessEnv): OtlpPushConfig | undefined {
   if (options === false) return undefined;
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new GenesisConfigError('otlp', 'otlp must be an object such as { endpoint: "http://collector:4318/v1/metrics" }, or false');
+  }
   const given = options ?? {};
+  if (given.headers !== undefined && Object.values(given.headers).some((value) => typeof value !== 'string')) {
+    throw new GenesisConfigError('otlp.headers', 'otlp.headers must map header names to strings');
+  }
   rejectUnknownKeys('otlp', given, KNOWN);
   const endpoint =
     given.endpoint === undefined ? otlpUrlFromEnv(env) : { raw: checkUrl('otlp.endpoint', given.endpoint), source: 'otlp.endpoint' };

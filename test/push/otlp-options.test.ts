@@ -130,5 +130,10 @@ describe('OTLP push configuration', () => {
     );
     throwsNaming(() => resolveOtlpPush({}, {}), 'otlp.endpoint', /needs an endpoint/);
     throwsNaming(() => resolveOtlpPush({ endpont: 'x' } as never, {}), 'endpont', /unknown option/);
+    throwsNaming(() => resolveOtlpPush('http://c:4318' as never, {}), 'otlp', /must be an object/);
+    const endpoint = 'http://c:4318/v1/metrics';
+    throwsNaming(() => resolveOtlpPush({ endpoint, protocol: 5 } as never, {}), 'otlp.protocol', /one of http\/protobuf, http\/json/);
+    throwsNaming(() => resolveOtlpPush({ endpoint, headers: { a: 1 } } as never, {}), 'otlp.headers', /strings/);
+    throwsNaming(() => resolveOtlpPush({ endpoint, exportIntervalMillis: 0.5 }, {}), 'otlp.exportIntervalMillis', /whole number/);
   });
 });
