@@ -28,7 +28,7 @@ export interface OtlpPushOptions {
   compression?: 'gzip' | 'none';
   /** @default OTEL_METRIC_EXPORT_INTERVAL, else 60000 */
   exportIntervalMillis?: number;
-  /** The most one collect-and-export may take, and the bound on the last flush at shutdown. @default OTEL_METRIC_EXPORT_TIMEOUT, else 30000 */
+  /** The most one collect-and-export may take, and the bound on the last flush at shutdown (at most 25 s). @default OTEL_METRIC_EXPORT_TIMEOUT, else 30000 */
   exportTimeoutMillis?: number;
   /** @default OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else "cumulative" (delta loses data when an export fails) */
   temporality?: Temporality;

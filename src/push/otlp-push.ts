@@ -35,7 +35,13 @@ export function createOtlpExporter(config: OtlpPushConfig): PushMetricExporter {
   return config.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
 }
 
-/** A periodic reader whose shutdown (the last flush included) returns within `exportTimeoutMillis`. */
+/**
+ * The SDK rejects a reader's shutdown after 30 s (MeterProvider.shutdown()'s
+ * default), which would make telemetry.shutdown() reject: stop waiting first.
+ */
+const SHUTDOWN_BOUND_CAP_MS = 25_000;
+
+/** A periodic reader whose shutdown (the last flush included) returns within `exportTimeoutMillis`, at most 25 s. */
 class BoundedPeriodicReader extends PeriodicExportingMetricReader {
   readonly #exporter: CountingExporter;
   readonly #boundMillis: number;
@@ -48,7 +54,7 @@ class BoundedPeriodicReader extends PeriodicExportingMetricReader {
       ...(metricProducers === undefined ? {} : { metricProducers }),
     });
     this.#exporter = exporter;
-    this.#boundMillis = config.exportTimeoutMillis;
+    this.#boundMillis = Math.min(config.exportTimeoutMillis, SHUTDOWN_BOUND_CAP_MS);
   }
 
   protected override async onShutdown(): Promise<void> {
