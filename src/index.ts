@@ -3,7 +3,18 @@
  * recording API on any OpenTelemetry Meter; nothing here loads the SDK.
  * The pipeline (endpoint, exporters) is in `genesis-telemetry/sdk`.
  */
-export { ADAPTER_METRICS, ADAPTER_NAMESPACE, DROPPED_MEASUREMENTS, SERIES_OVERFLOWS, SERIES_REMOVED } from './catalog/adapter-metrics.ts';
+export {
+  ADAPTER_METRICS,
+  ADAPTER_NAMESPACE,
+  DROPPED_MEASUREMENTS,
+  EXPORT_FAILURE_REASONS,
+  EXPORT_FAILURES,
+  type ExportFailureReason,
+  PUSH_EXPORTERS,
+  type PushExporterName,
+  SERIES_OVERFLOWS,
+  SERIES_REMOVED,
+} from './catalog/adapter-metrics.ts';
 export { BUSINESS_METRICS, BUSINESS_NAMESPACE, type BusinessMetricName } from './catalog/business-metrics.ts';
 export { CATALOG, findInstrumentSpec } from './catalog/catalog.ts';
 export { labelTable, metricTable } from './catalog/markdown.ts';

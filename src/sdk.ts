@@ -9,3 +9,13 @@ export { SDK_DEFAULT_LIMIT, seriesLimit } from './pipeline/series-limits.ts';
 export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
 export { viewsFromCatalog } from './pipeline/views.ts';
+export type { OtlpProtocol, OtlpPushOptions, Temporality } from './push/otlp-options.ts';
+export {
+  deleteFromGateway,
+  type GatewayTarget,
+  type PushResult,
+  type PushToGatewayOptions,
+  pushToGateway,
+  serializeReader,
+  type TelemetryPushOptions,
+} from './push/pushgateway.ts';

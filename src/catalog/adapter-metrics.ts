@@ -3,7 +3,7 @@
  * under their own namespace so that they never mix with the agent's.
  */
 import { BUSINESS_METRICS } from './business-metrics.ts';
-import type { InstrumentSpec } from './types.ts';
+import type { InstrumentSpec, OTHER_LABEL_VALUE } from './types.ts';
 import { DROP_REASONS } from './vocabulary.ts';
 import { WEBHOOK_METRICS } from './webhook-metrics.ts';
 
@@ -52,4 +52,31 @@ export const SERIES_OVERFLOWS = {
   ],
 } as const satisfies InstrumentSpec;
 
-export const ADAPTER_METRICS = [DROPPED_MEASUREMENTS, SERIES_REMOVED, SERIES_OVERFLOWS] as const satisfies readonly InstrumentSpec[];
+/** The push exporters whose failures the adapter counts. */
+export const PUSH_EXPORTERS = ['otlp_http_json', 'otlp_http_protobuf', 'pushgateway'] as const;
+export type PushExporterName = (typeof PUSH_EXPORTERS)[number];
+
+/**
+ * Why an export failed: no answer in time, no connection, or the receiver's
+ * HTTP status class; anything else is `other`, which every enum label takes.
+ */
+export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_4xx', 'http_5xx'] as const;
+export type ExportFailureReason = (typeof EXPORT_FAILURE_REASONS)[number] | typeof OTHER_LABEL_VALUE;
+
+export const EXPORT_FAILURES = {
+  name: 'genesis_telemetry_export_failures',
+  kind: 'counter',
+  unit: '{export}',
+  description: 'Pushes of metrics (OTLP exports, Pushgateway requests) that failed, by exporter and reason; the data stays cumulative.',
+  labels: [
+    { key: 'exporter', description: 'The push exporter that failed.', values: PUSH_EXPORTERS },
+    { key: 'reason', description: 'Why it failed.', values: EXPORT_FAILURE_REASONS },
+  ],
+} as const satisfies InstrumentSpec;
+
+export const ADAPTER_METRICS = [
+  DROPPED_MEASUREMENTS,
+  SERIES_REMOVED,
+  SERIES_OVERFLOWS,
+  EXPORT_FAILURES,
+] as const satisfies readonly InstrumentSpec[];

@@ -76,6 +76,8 @@ export async function runDemo(
   } else {
     const until = settings.durationSeconds === undefined ? 'until Ctrl-C' : `for ${settings.durationSeconds} s`;
     output(`serving metrics at ${telemetry.url}`);
+    if (telemetry.otlp)
+      output(`pushing OTLP (${telemetry.otlp.protocol}) to ${telemetry.otlp.url} every ${telemetry.otlp.exportIntervalMillis / 1000} s`);
     output(`simulating ${settings.rate} businesses/s ${until} (seed ${settings.seed})`);
     if (settings.authFailures > 0) output(`simulating an attack: ${settings.authFailures} extra auth failures/s`);
   }

@@ -6,7 +6,7 @@
  * This is the only module, with its siblings in pipeline/, that imports the SDK.
  */
 import type { Meter } from '@opentelemetry/api';
-import { MeterProvider, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type MetricProducer, type MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { CATALOG, findInstrumentSpec } from '../catalog/catalog.ts';
 import type { InstrumentSpec } from '../catalog/types.ts';
 import { startMetricsServer } from '../http/metrics-server.ts';
@@ -16,6 +16,10 @@ import { createGenesisMetrics, METER_NAME } from '../instruments/create-genesis-
 import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
 import { DropAccounting } from '../instruments/drop-accounting.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
+import { redactUrl } from '../push/export-failure-log.ts';
+import { createOtlpPush } from '../push/otlp-push.ts';
+import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
+import { VERSION } from '../version.ts';
 import { createBusinessMetricProducer } from './business-metric-producer.ts';
 import { overflowingInstruments } from './overflow-watch.ts';
 import { buildResource } from './resource.ts';
@@ -33,12 +37,16 @@ export interface Telemetry {
   readonly url: string | undefined;
   /** The bound address (the real port when 0 was asked for); undefined when disabled. */
   readonly address: { readonly host: string; readonly port: number } | undefined;
+  /** Where OTLP push goes (credentials removed from the URL), when it is on. */
+  readonly otlp: { readonly url: string; readonly protocol: string; readonly exportIntervalMillis: number } | undefined;
   /** A Meter on the same pipeline, for the application's own instruments. */
   getMeter(name: string, version?: string): Meter | undefined;
   /** Collects and exports pending data. Safe to call at any time, also after shutdown. */
   forceFlush(): Promise<void>;
   /** Stops the endpoint and the SDK. Safe to call twice; later calls return the first call's promise. */
   shutdown(): Promise<void>;
+  /** Pushes the current values to a Prometheus Pushgateway (batch jobs); never rejects for a failed push, see PushResult. */
+  pushToGateway(options: TelemetryPushOptions): Promise<PushResult>;
 }
 
 const DISABLED_TELEMETRY: Telemetry = Object.freeze({
@@ -46,9 +54,11 @@ const DISABLED_TELEMETRY: Telemetry = Object.freeze({
   meterProvider: undefined,
   url: undefined,
   address: undefined,
+  otlp: undefined,
   getMeter: () => undefined,
   forceFlush: async () => {},
   shutdown: async () => {},
+  pushToGateway: async (): Promise<PushResult> => ({ ok: false, reason: 'other', error: new Error('metrics are disabled') }),
 });
 
 /**
@@ -81,7 +91,12 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
   });
   const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
-  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers: [exporter] });
+  // Every reader in one list: pull (the endpoint) always, OTLP push when configured, each with the same producers.
+  const readers: MetricReader[] = [exporter];
+  const push = config.otlp === undefined ? undefined : createOtlpPush(config.otlp, config.logger, metricProducers);
+  if (push !== undefined) readers.push(push.reader);
+  const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers });
+  push?.attach(meterProvider.getMeter(METER_NAME, VERSION));
   const metrics = createGenesisMetrics({
     meterProvider,
     enabled: true,
@@ -98,10 +113,16 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     meterProvider,
     url: server.url,
     address: { host: server.host, port: server.port },
+    otlp: config.otlp && {
+      url: redactUrl(config.otlp.url),
+      protocol: config.otlp.protocol,
+      exportIntervalMillis: config.otlp.exportIntervalMillis,
+    },
     getMeter: (name, version) => meterProvider.getMeter(name, version),
     forceFlush: async () => {
       if (stopped === undefined) await meterProvider.forceFlush();
     },
+    pushToGateway: (pushOptions) => pushTelemetry(exporter, meterProvider.getMeter(METER_NAME, VERSION), config.logger, pushOptions),
     shutdown() {
       stopped ??= Promise.all([server.close(), meterProvider.shutdown()]).then(() => undefined);
       return stopped;

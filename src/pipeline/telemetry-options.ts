@@ -8,6 +8,7 @@ import { parseBoolean, parsePort, readEnv, rejectUnknownKeys } from '../config/p
 import { resolveSeriesBounds, type SeriesBounds, type SeriesBoundsOptions } from '../instruments/business-series-options.ts';
 import { resolveEnabled } from '../instruments/create-genesis-metrics.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
+import { type OtlpPushConfig, type OtlpPushOptions, resolveOtlpPush } from '../push/otlp-options.ts';
 
 /** Who may read `/metrics`: a bearer token, or HTTP basic credentials. */
 export type EndpointAuth = { bearerToken: string } | { username: string; password: string };
@@ -37,6 +38,8 @@ export interface TelemetryOptions extends SeriesBoundsOptions {
   logger?: Logger;
   /** @default process.env */
   env?: NodeJS.ProcessEnv;
+  /** OTLP push, side by side with the endpoint; false turns it off whatever the environment says. @default on when OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT is set, else off */
+  otlp?: OtlpPushOptions | false;
 }
 
 export interface TelemetryConfig {
@@ -53,6 +56,7 @@ export interface TelemetryConfig {
   readonly now: (() => number) | undefined;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
+  readonly otlp: OtlpPushConfig | undefined;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -74,6 +78,7 @@ const KNOWN_OPTIONS = [
   'now',
   'logger',
   'env',
+  'otlp',
 ] as const;
 
 function resolveAuth(option: EndpointAuth | undefined, env: NodeJS.ProcessEnv): EndpointAuth | undefined {
@@ -131,6 +136,7 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
     now: options.now,
     logger: options.logger ?? consoleLogger(),
     env,
+    otlp: resolveOtlpPush(options.otlp, env),
   });
 }
 

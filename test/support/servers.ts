@@ -33,15 +33,24 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(scrapeTargets: Record<string, string>): Promise<PrometheusServer> {
+export interface PrometheusOptions {
+  /** More command-line flags, e.g. --web.enable-remote-write-receiver. */
+  readonly flags?: readonly string[];
+  /** Keep the scraped series' own job/instance labels (how a Pushgateway is scraped). */
+  readonly honorLabels?: boolean;
+}
+
+export async function startPrometheus(scrapeTargets: Record<string, string>, options: PrometheusOptions = {}): Promise<PrometheusServer> {
+  const honor = options.honorLabels === true ? '\n    honor_labels: true' : '';
   const jobs = Object.entries(scrapeTargets)
-    .map(([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${target}']`)
+    .map(([job, target]) => `  - job_name: ${job}${honor}\n    static_configs:\n      - targets: ['${target}']`)
     .join('\n');
-  return startPrometheusWithConfig(`global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}\n`);
+  const config = `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs === '' ? '  []' : jobs}\n`;
+  return startPrometheusWithConfig(config, options.flags);
 }
 
 /** A Prometheus on a whole configuration (YAML or JSON); alerts are resent every second. */
-export async function startPrometheusWithConfig(config: string): Promise<PrometheusServer> {
+export async function startPrometheusWithConfig(config: string, flags: readonly string[] = []): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'genesis-prometheus-'));
   await writeFile(join(dir, 'prometheus.yml'), config);
   const port = await freePort();
@@ -51,6 +60,7 @@ export async function startPrometheusWithConfig(config: string): Promise<Prometh
     `--web.listen-address=127.0.0.1:${port}`,
     '--rules.alert.resend-delay=1s',
     '--log.level=warn',
+    ...flags,
   ]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor('Prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok || undefined).catch((error) => {
@@ -140,4 +150,75 @@ export async function startAlertmanager(config: string): Promise<AlertmanagerSer
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A running server from .servers/ with its URL; stop() also removes its data folder. */
+export interface RealServer {
+  readonly url: string;
+  readonly port: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function startReal(
+  name: string,
+  args: (port: number, dir: string) => string[],
+  readyPath: string,
+  port?: number,
+): Promise<RealServer> {
+  const dir = await mkdtemp(join(tmpdir(), `genesis-${name}-`));
+  const chosen = port ?? (await freePort());
+  const server = startProcess(join(SERVERS_BIN, name), args(chosen, dir));
+  const url = `http://127.0.0.1:${chosen}`;
+  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}${readyPath}`)).ok || undefined, { timeoutMs: 30_000 }).catch(
+    (error) => {
+      throw new Error(`${error.message}\n${server.output()}`);
+    },
+  );
+  return {
+    url,
+    port: chosen,
+    output: server.output,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** VictoriaMetrics single node: a real OTLP/HTTP receiver (protobuf only) at /opentelemetry/v1/metrics, Prometheus naming on. */
+export function startVictoriaMetrics(port?: number): Promise<RealServer> {
+  return startReal(
+    'victoria-metrics',
+    (p, dir) => [
+      `-httpListenAddr=127.0.0.1:${p}`,
+      `-storageDataPath=${dir}`,
+      '-opentelemetry.usePrometheusNaming',
+      '-search.latencyOffset=0s',
+      '-loggerLevel=ERROR',
+    ],
+    '/health',
+    port,
+  );
+}
+
+/** vmagent receiving OTLP and remote-writing into `remoteWriteUrl` (one queue, so samples arrive in order). */
+export function startVmagent(remoteWriteUrl: string): Promise<RealServer> {
+  return startReal(
+    'vmagent',
+    (p, dir) => [
+      `-httpListenAddr=127.0.0.1:${p}`,
+      `-remoteWrite.url=${remoteWriteUrl}`,
+      `-remoteWrite.tmpDataPath=${dir}`,
+      '-remoteWrite.queues=1',
+      '-remoteWrite.flushInterval=100ms',
+      '-opentelemetry.usePrometheusNaming',
+      '-loggerLevel=ERROR',
+    ],
+    '/health',
+  );
+}
+
+export function startPushgateway(): Promise<RealServer> {
+  return startReal('prometheus-pushgateway', (p) => [`--web.listen-address=127.0.0.1:${p}`, '--log.level=warn'], '/-/ready');
 }

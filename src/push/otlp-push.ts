@@ -1,0 +1,89 @@
+/**
+ * OTLP push: the exporter for the configured encoding (JSON from
+ * exporter-metrics-otlp-http, protobuf from exporter-metrics-otlp-proto),
+ * wrapped to count failures, on a periodic reader whose shutdown flushes the
+ * last interval within the export timeout.
+ */
+import type { Meter } from '@opentelemetry/api';
+import { AggregationTemporalityPreference, OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { type MetricProducer, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { PushExporterName } from '../catalog/adapter-metrics.ts';
+import type { Logger } from '../logging/logger.ts';
+import { CountingExporter } from './counting-exporter.ts';
+import { ExportFailureLog } from './export-failure-log.ts';
+import type { OtlpPushConfig, Temporality } from './otlp-options.ts';
+
+const PREFERENCE: Readonly<Record<Temporality, AggregationTemporalityPreference>> = {
+  cumulative: AggregationTemporalityPreference.CUMULATIVE,
+  delta: AggregationTemporalityPreference.DELTA,
+  lowmemory: AggregationTemporalityPreference.LOWMEMORY,
+};
+
+export function otlpExporterName(config: Pick<OtlpPushConfig, 'protocol'>): PushExporterName {
+  return config.protocol === 'http/json' ? 'otlp_http_json' : 'otlp_http_protobuf';
+}
+
+export function createOtlpExporter(config: OtlpPushConfig): PushMetricExporter {
+  const options = {
+    url: config.url,
+    headers: { ...config.headers },
+    timeoutMillis: config.timeoutMillis,
+    compression: config.compression,
+    temporalityPreference: PREFERENCE[config.temporality],
+  } as ConstructorParameters<typeof JsonExporter>[0];
+  return config.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
+}
+
+/**
+ * The SDK rejects a reader's shutdown after 30 s (MeterProvider.shutdown()'s
+ * default), which would make telemetry.shutdown() reject: stop waiting first.
+ */
+const SHUTDOWN_BOUND_CAP_MS = 25_000;
+
+/** A periodic reader whose shutdown (the last flush included) returns within `exportTimeoutMillis`, at most 25 s. */
+class BoundedPeriodicReader extends PeriodicExportingMetricReader {
+  readonly #exporter: CountingExporter;
+  readonly #boundMillis: number;
+
+  constructor(exporter: CountingExporter, config: OtlpPushConfig, metricProducers: MetricProducer[] | undefined) {
+    super({
+      exporter,
+      exportIntervalMillis: config.exportIntervalMillis,
+      exportTimeoutMillis: config.exportTimeoutMillis,
+      ...(metricProducers === undefined ? {} : { metricProducers }),
+    });
+    this.#exporter = exporter;
+    this.#boundMillis = Math.min(config.exportTimeoutMillis, SHUTDOWN_BOUND_CAP_MS);
+  }
+
+  protected override async onShutdown(): Promise<void> {
+    this.#exporter.final = true;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#boundMillis);
+      timer.unref();
+    });
+    const outcome = await Promise.race([super.onShutdown().catch(() => 'done' as const), bound]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.#exporter.abandonPending(this.#boundMillis);
+  }
+}
+
+export interface OtlpPush {
+  readonly reader: PeriodicExportingMetricReader;
+  readonly exporterName: PushExporterName;
+  /** Binds the failure counter to the pipeline's meter (once the MeterProvider exists). */
+  attach(meter: Meter): void;
+}
+
+export function createOtlpPush(config: OtlpPushConfig, logger: Logger, metricProducers?: MetricProducer[]): OtlpPush {
+  const exporterName = otlpExporterName(config);
+  const log = new ExportFailureLog({ exporter: exporterName, target: config.url, logger, logIntervalMillis: config.exportIntervalMillis });
+  const exporter = new CountingExporter(createOtlpExporter(config), log);
+  return {
+    reader: new BoundedPeriodicReader(exporter, config, metricProducers),
+    exporterName,
+    attach: (meter) => log.attach(meter),
+  };
+}

@@ -1,0 +1,139 @@
+/** OTLP push configuration from options and the specification's variables: meaning, defaults, precedence, errors. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isGenesisConfigError } from '../../src/index.ts';
+import { resolveOtlpPush } from '../../src/push/otlp-options.ts';
+
+function throwsNaming(fn: () => unknown, option: string, message: RegExp): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(isGenesisConfigError(error), String(error));
+    assert.equal(error.option, option);
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe('OTLP push configuration', () => {
+  it('is off without an endpoint, and off with otlp: false whatever the environment says', () => {
+    assert.equal(resolveOtlpPush(undefined, {}), undefined);
+    assert.equal(resolveOtlpPush(false, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }), undefined);
+  });
+
+  it('takes the specification defaults: http/protobuf, 60 s interval, 30 s export timeout, 10 s request timeout, cumulative', () => {
+    assert.deepEqual(resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }), {
+      url: 'http://collector:4318/v1/metrics',
+      protocol: 'http/protobuf',
+      headers: {},
+      timeoutMillis: 10_000,
+      compression: 'none',
+      exportIntervalMillis: 60_000,
+      exportTimeoutMillis: 30_000,
+      temporality: 'cumulative',
+    });
+  });
+
+  it('appends v1/metrics to the generic endpoint only, and lets the signal-specific variables win', () => {
+    assert.equal(resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/base/' })?.url, 'http://c:4318/base/v1/metrics');
+    const config = resolveOtlpPush(undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://vm:8429/opentelemetry/v1/metrics',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'HTTP/JSON',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-generic=1',
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'authorization=Bearer%20abc, x-tenant = t1',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '9000',
+      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '2500',
+      OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'gzip',
+      OTEL_METRIC_EXPORT_INTERVAL: '15000',
+      OTEL_METRIC_EXPORT_TIMEOUT: '5000',
+      OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'Delta',
+    });
+    assert.deepEqual(config, {
+      url: 'http://vm:8429/opentelemetry/v1/metrics',
+      protocol: 'http/json',
+      headers: { 'x-generic': '1', authorization: 'Bearer abc', 'x-tenant': 't1' },
+      timeoutMillis: 2500,
+      compression: 'gzip',
+      exportIntervalMillis: 15_000,
+      exportTimeoutMillis: 5000,
+      temporality: 'delta',
+    });
+  });
+
+  it('lets options win over the environment', () => {
+    const config = resolveOtlpPush(
+      {
+        endpoint: 'http://opt:4318/v1/metrics',
+        protocol: 'http/json',
+        headers: { a: 'b' },
+        exportIntervalMillis: 1000,
+        temporality: 'cumulative',
+      },
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'c=d',
+        OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+      },
+    );
+    assert.equal(config?.url, 'http://opt:4318/v1/metrics');
+    assert.deepEqual(config?.headers, { a: 'b' });
+    assert.equal(config?.temporality, 'cumulative');
+    assert.equal(config?.exportTimeoutMillis, 1000, 'the default timeout is clamped to a shorter interval, as the SDK does');
+  });
+
+  it('keeps the request timeout within the export timeout, so the exporter reports its own failure first', () => {
+    const config = resolveOtlpPush({ endpoint: 'http://c:4318/v1/metrics', timeoutMillis: 20_000, exportTimeoutMillis: 3000 }, {});
+    assert.equal(config?.timeoutMillis, 3000);
+  });
+
+  it('refuses grpc, and every bad value, naming the variable', () => {
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      /grpc is not supported; use http\/protobuf \(the default\) or http\/json/,
+    );
+    const base = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'thrift' }),
+      'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+      /one of http\/protobuf, http\/json/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      /http:\/\/ or https:\/\/ URL/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_METRIC_EXPORT_INTERVAL: '1m' }),
+      'OTEL_METRIC_EXPORT_INTERVAL',
+      /milliseconds/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_EXPORTER_OTLP_TIMEOUT: '-5' }),
+      'OTEL_EXPORTER_OTLP_TIMEOUT',
+      /greater than 0/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd' }),
+      'OTEL_EXPORTER_OTLP_COMPRESSION',
+      /gzip, none/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }),
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      /key=value/,
+    );
+    throwsNaming(
+      () => resolveOtlpPush(undefined, { ...base, OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '5000' }),
+      'OTEL_METRIC_EXPORT_TIMEOUT',
+      /must not exceed the export interval/,
+    );
+    throwsNaming(() => resolveOtlpPush({}, {}), 'otlp.endpoint', /needs an endpoint/);
+    throwsNaming(() => resolveOtlpPush({ endpont: 'x' } as never, {}), 'endpont', /unknown option/);
+    throwsNaming(() => resolveOtlpPush('http://c:4318' as never, {}), 'otlp', /must be an object/);
+    const endpoint = 'http://c:4318/v1/metrics';
+    throwsNaming(() => resolveOtlpPush({ endpoint, protocol: 5 } as never, {}), 'otlp.protocol', /one of http\/protobuf, http\/json/);
+    throwsNaming(() => resolveOtlpPush({ endpoint, headers: { a: 1 } } as never, {}), 'otlp.headers', /strings/);
+    throwsNaming(() => resolveOtlpPush({ endpoint, exportIntervalMillis: 0.5 }, {}), 'otlp.exportIntervalMillis', /whole number/);
+  });
+});

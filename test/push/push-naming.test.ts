@@ -1,0 +1,61 @@
+/** The pure parts of push: the Pushgateway's grouping path, and the reason an export failed. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { redactUrl } from '../../src/push/export-failure-log.ts';
+import { describeExportError, exportFailureReason } from '../../src/push/export-failure-reason.ts';
+import { gatewayPath } from '../../src/push/pushgateway-path.ts';
+
+describe('the Pushgateway grouping path', () => {
+  it('puts job first, then the grouping labels, URL-encoded', () => {
+    assert.equal(gatewayPath('nightly'), '/metrics/job/nightly');
+    assert.equal(gatewayPath('batch job', { instance: 'host:1', region: 'eu' }), '/metrics/job/batch%20job/instance/host%3A1/region/eu');
+  });
+
+  it('sends a value with a slash, or an empty one, base64url-encoded', () => {
+    assert.equal(gatewayPath('a/b'), `/metrics/job@base64/${Buffer.from('a/b').toString('base64url')}`);
+    assert.equal(gatewayPath('j', { run: '2026/12/03' }), '/metrics/job/j/run@base64/MjAyNi8xMi8wMw');
+    assert.equal(gatewayPath('j', { empty: '' }), '/metrics/job/j/empty@base64/=');
+  });
+
+  it('refuses an empty job and label names Prometheus would not take', () => {
+    assert.throws(() => gatewayPath(''), /job must be a non-empty string/);
+    assert.throws(() => gatewayPath('j', { 'a-b': 'x' }), /must be a Prometheus label name/);
+    assert.throws(() => gatewayPath('j', { __name__: 'x' }), /must be a Prometheus label name/);
+    assert.throws(() => gatewayPath('j', { job: 'x' }), /other than job/);
+  });
+});
+
+describe('why an export failed', () => {
+  const withCode = (code: unknown, message = 'failed') => Object.assign(new Error(message), { code });
+
+  it('sorts HTTP statuses from the OTLP exporters (code) and got (response.statusCode)', () => {
+    assert.equal(exportFailureReason(withCode(400, 'Bad Request')), 'http_4xx');
+    assert.equal(exportFailureReason(withCode(413)), 'http_4xx');
+    assert.equal(exportFailureReason(withCode(500)), 'http_5xx');
+    assert.equal(
+      exportFailureReason(Object.assign(new Error('x'), { code: 'ERR_NON_2XX_3XX_RESPONSE', response: { statusCode: 503 } })),
+      'http_5xx',
+    );
+  });
+
+  it('sorts timeouts and network failures', () => {
+    assert.equal(exportFailureReason(new Error('Request timed out')), 'timeout');
+    assert.equal(exportFailureReason(Object.assign(new Error('x'), { name: 'TimeoutError' })), 'timeout');
+    assert.equal(exportFailureReason(withCode('ETIMEDOUT')), 'timeout');
+    assert.equal(exportFailureReason(withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')), 'network');
+    assert.equal(exportFailureReason(withCode('ENOTFOUND')), 'network');
+    assert.equal(exportFailureReason(new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])), 'network');
+  });
+
+  it('calls anything else other', () => {
+    assert.equal(exportFailureReason(new Error('Export failed with retryable status')), 'other');
+    assert.equal(exportFailureReason('a string'), 'other');
+    assert.equal(exportFailureReason(null), 'other');
+  });
+
+  it('describes an error without secrets from the URL', () => {
+    assert.equal(describeExportError(withCode(400, 'Bad Request')), 'HTTP 400: Bad Request');
+    assert.equal(describeExportError(withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')), 'connect ECONNREFUSED 127.0.0.1:1');
+    assert.equal(redactUrl('https://user:secret@collector:4318/v1/metrics?token=abc'), 'https://collector:4318/v1/metrics');
+  });
+});
