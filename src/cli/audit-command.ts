@@ -47,7 +47,8 @@ export const auditCommand: Command = {
     } catch (error) {
       if (!(error instanceof AuditInputError || error instanceof ExpositionParseError)) throw error;
       // The input, not the metrics, is at fault: a usage error, like a bad flag.
-      console.error(`genesis-telemetry audit: ${settings.source}: ${error.message}`);
+      const where = error instanceof ExpositionParseError ? `${settings.source}: ` : '';
+      console.error(`genesis-telemetry audit: ${where}${error.message}`);
       return 2;
     }
     process.stdout.write(RENDERERS[settings.format](report));
