@@ -50,21 +50,28 @@ function parseBudgets(raw: readonly string[]): AuditContext['budgets'] {
   return { default: fallback, perMetric };
 }
 
+/**
+ * Credentials from the flags, else from GENESIS_AUDIT_* variables (kept out of
+ * `ps`). Deliberately not the endpoint's own GENESIS_METRICS_* variables: an
+ * audit of someone else's endpoint must never send the agent's secret to it.
+ */
 function parseAuth(flags: AuditFlags, env: NodeJS.ProcessEnv, source: string): EndpointAuth | undefined {
-  const bearerToken = flags['bearer-token'] ?? readEnv(env, 'GENESIS_METRICS_BEARER_TOKEN');
-  const basicAuth = flags['basic-auth'] ?? readEnv(env, 'GENESIS_METRICS_BASIC_AUTH');
-  if (flags['bearer-token'] !== undefined && flags['basic-auth'] !== undefined) {
-    throw new GenesisConfigError('--bearer-token', 'give --bearer-token or --basic-auth, not both');
+  const fromFlags = flags['bearer-token'] !== undefined || flags['basic-auth'] !== undefined;
+  const [bearerToken, basicAuth, bearerName, basicName] = fromFlags
+    ? [flags['bearer-token'], flags['basic-auth'], '--bearer-token', '--basic-auth']
+    : [
+        readEnv(env, 'GENESIS_AUDIT_BEARER_TOKEN'),
+        readEnv(env, 'GENESIS_AUDIT_BASIC_AUTH'),
+        'GENESIS_AUDIT_BEARER_TOKEN',
+        'GENESIS_AUDIT_BASIC_AUTH',
+      ];
+  if (bearerToken !== undefined && basicAuth !== undefined) {
+    throw new GenesisConfigError(bearerName, `give ${bearerName} or ${basicName}, not both`);
   }
-  if ((flags['bearer-token'] !== undefined || flags['basic-auth'] !== undefined) && !isUrl(source)) {
-    throw new GenesisConfigError('--bearer-token', 'credentials apply to a URL source only (http:// or https://)');
-  }
-  if (basicAuth !== undefined && !basicAuth.includes(':')) {
-    throw new GenesisConfigError('--basic-auth', '--basic-auth takes user:password');
-  }
-  if (flags['basic-auth'] !== undefined && basicAuth !== undefined) return { basicAuth };
-  if (bearerToken !== undefined) return { bearerToken };
-  return basicAuth === undefined ? undefined : { basicAuth };
+  if (fromFlags && !isUrl(source)) throw new GenesisConfigError(bearerName, 'credentials apply to a URL source only (http:// or https://)');
+  if (basicAuth !== undefined && basicAuth.indexOf(':') <= 0) throw new GenesisConfigError(basicName, `${basicName} takes user:password`);
+  if (basicAuth !== undefined) return { basicAuth };
+  return bearerToken === undefined ? undefined : { bearerToken };
 }
 
 export function resolveAuditSettings(positionals: readonly string[], flags: AuditFlags, env: NodeJS.ProcessEnv): AuditSettings {

@@ -5,8 +5,9 @@
  * within their declared range. At most one finding per rule and family, naming
  * the first offending series.
  */
-import { parseNumber } from '../exposition/parse-exposition.ts';
+
 import type { ExpositionFamily, ExpositionSample } from '../exposition/parse-exposition.ts';
+import { parseNumber } from '../exposition/parse-exposition.ts';
 import { type AuditContext, specOf } from './audit-context.ts';
 import { isCountingSample, seriesOf } from './family-facts.ts';
 import type { Finding } from './finding.ts';
@@ -64,7 +65,8 @@ function valueFindings(family: ExpositionFamily, context: AuditContext): Finding
   if (twice) findings.push(finding('duplicate-series', family.name, `${describe(twice)} appears more than once`));
   const range = family.type === 'gauge' ? specOf(family, context.catalog)?.range : undefined;
   const outside = range && family.samples.find((s) => !(s.value >= range[0] && s.value <= range[1]));
-  if (range && outside) findings.push(finding('out-of-range', family.name, `${describe(outside)} is ${outside.value}, outside ${range[0]}..${range[1]}`));
+  if (range && outside)
+    findings.push(finding('out-of-range', family.name, `${describe(outside)} is ${outside.value}, outside ${range[0]}..${range[1]}`));
   return findings;
 }
 

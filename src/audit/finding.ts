@@ -33,11 +33,7 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     const [areaA, sevA] = key(a);
     const [areaB, sevB] = key(b);
     return (
-      areaA - areaB ||
-      sevA - sevB ||
-      a.metric.localeCompare(b.metric) ||
-      a.rule.localeCompare(b.rule) ||
-      a.message.localeCompare(b.message)
+      areaA - areaB || sevA - sevB || a.metric.localeCompare(b.metric) || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message)
     );
   });
 }

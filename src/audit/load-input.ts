@@ -50,7 +50,9 @@ async function fetchExposition(url: string, options: InputOptions): Promise<stri
     if ((error as Error).name === 'TimeoutError') {
       throw new AuditInputError(`${url} did not answer within ${options.timeoutMs / 1000} s: raise --timeout, or check the address`);
     }
-    throw new AuditInputError(`cannot reach ${url}${cause ? ` (${cause})` : ''}: is the endpoint up, and the address right?`, { cause: error });
+    throw new AuditInputError(`cannot reach ${url}${cause ? ` (${cause})` : ''}: is the endpoint up, and the address right?`, {
+      cause: error,
+    });
   }
   if (response.status === 401 || response.status === 403) {
     throw new AuditInputError(`${url} answered ${response.status}: give credentials with --bearer-token or --basic-auth`);

@@ -56,9 +56,11 @@ function wordFindings(family: ExpositionFamily, context: AuditContext): Finding[
   const nonBase = nameWords.map(nonBaseUnit).find((u) => u !== undefined);
   if (nonBase) findings.push(finding('base-unit', name, `the name holds ${nonBase.unit}; the base unit is ${nonBase.base}`));
   const abbreviations = nameWords.filter((w) => UNIT_ABBREVIATIONS.has(w));
-  if (abbreviations.length > 0) findings.push(finding('abbreviated-unit', name, `the name abbreviates a unit: _${abbreviations.join(', _')}`));
+  if (abbreviations.length > 0)
+    findings.push(finding('abbreviated-unit', name, `the name abbreviates a unit: _${abbreviations.join(', _')}`));
   // Only the family's own type: `..._native_histogram_bucket_limit_total` is a counter about histograms.
-  if (typed(family) && nameWords.includes(family.type)) findings.push(finding('type-in-name', name, `the name repeats its type, ${family.type}`));
+  if (typed(family) && nameWords.includes(family.type))
+    findings.push(finding('type-in-name', name, `the name repeats its type, ${family.type}`));
   if (name.split('_').filter((w) => w !== '' && w !== 'total').length < 2) {
     findings.push(finding('namespace', name, 'the name is a single word: no namespace prefix'));
   }

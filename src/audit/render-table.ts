@@ -21,7 +21,15 @@ export function renderTable(report: AuditReport): string {
   const header: Finding = { area: 'inventory', rule: 'RULE', severity: 'info', metric: 'METRIC', message: 'FINDING', fix: '' };
   const rows = [header, ...report.findings];
   const width = (pick: (f: Finding) => string) => Math.max(...rows.map((f) => pick(f).length));
-  const w = { severity: Math.max(8, width((f) => f.severity)), area: width((f) => f.area), rule: width((f) => f.rule), metric: width((f) => f.metric) };
+  const w = {
+    severity: Math.max(
+      8,
+      width((f) => f.severity),
+    ),
+    area: width((f) => f.area),
+    rule: width((f) => f.rule),
+    metric: width((f) => f.metric),
+  };
   const line = (f: Finding, severity: string, area: string) =>
     `${severity.padEnd(w.severity)}  ${area.padEnd(w.area)}  ${f.rule.padEnd(w.rule)}  ${f.metric.padEnd(w.metric)}  ${f.message}`;
   const out = [`audit of ${report.source}`, summaryLine(report), ''];

@@ -160,7 +160,8 @@ export const RULES = {
   'unbounded-label': {
     area: 'cardinality',
     severity: 'error',
-    checks: 'a label that looks unbounded (an id, user, email, session, URL or IP by its name, or id-like values) and that no catalog bounds',
+    checks:
+      'a label that looks unbounded (an id, user, email, session, URL or IP by its name, or id-like values) and that no catalog bounds',
     fix: 'remove the label (put ids in logs or exemplars), or declare it with a series bound in the catalog',
   },
   'bounded-id-label': {

@@ -55,7 +55,22 @@ const PREFIXES = [
 ];
 
 /** Abbreviations that stand for a unit when they are a whole word of the name. */
-export const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(['s', 'ms', 'us', 'ns', 'sec', 'b', 'kb', 'mb', 'gb', 'tb', 'pb', 'm', 'h', 'd']);
+export const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set([
+  's',
+  'ms',
+  'us',
+  'ns',
+  'sec',
+  'b',
+  'kb',
+  'mb',
+  'gb',
+  'tb',
+  'pb',
+  'm',
+  'h',
+  'd',
+]);
 
 /** The base unit a word of a name should be instead, or undefined when the word is no unit or already a base unit. */
 export function nonBaseUnit(word: string): { unit: string; base: string } | undefined {

@@ -19,8 +19,8 @@ export const auditCommand: Command = {
   --fail-on <severity>   exit 1 on a finding at or above error (default), warning, info; never
   --budget <n>           series per metric (default 1000; catalog metrics: their own bound)
   --budget <metric>=<n>  one metric's series budget (repeat for more)
-  --bearer-token <t>     for a protected URL (GENESIS_METRICS_BEARER_TOKEN)
-  --basic-auth <u:p>     for a protected URL (GENESIS_METRICS_BASIC_AUTH)
+  --bearer-token <t>     for a protected URL (GENESIS_AUDIT_BEARER_TOKEN)
+  --basic-auth <u:p>     for a protected URL (GENESIS_AUDIT_BASIC_AUTH)
   --timeout <s>          give up on a URL after s seconds (default 10)`,
 
   async run(args) {

@@ -64,3 +64,78 @@ export async function startPrometheus(scrapeTargets: Record<string, string>): Pr
     },
   };
 }
+
+export interface MetricsServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function startReadyServer(name: string, command: string, args: (port: number, dir: string) => string[], dir: string) {
+  const port = await freePort();
+  const server = startProcess(command, args(port, dir));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}/-/ready`)).ok || undefined, { timeoutMs: 30_000 }).catch(
+    (error) => {
+      void server.stop();
+      throw new Error(`${error.message}\n${server.output()}`);
+    },
+  );
+  return {
+    url,
+    async stop() {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real Pushgateway, with nothing pushed. */
+export async function startPushgateway(): Promise<MetricsServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'genesis-pushgateway-'));
+  return startReadyServer(
+    'the Pushgateway',
+    join(SERVERS_BIN, 'prometheus-pushgateway'),
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    dir,
+  );
+}
+
+/**
+ * Why the Alertmanager cannot run here, or undefined when it can. It reads its
+ * default template from the fixed path /usr/share/prometheus/alertmanager/ and
+ * exits without it; the extracted package provides it only through a private
+ * mount namespace (`unshare -m`, root only), which changes nothing on the machine.
+ */
+export function alertmanagerUnavailable(): string | undefined {
+  if (process.getuid?.() === 0) return undefined;
+  const message = 'the Alertmanager needs its template at /usr/share/prometheus/alertmanager, mounted privately as root (unshare -m)';
+  if (process.env.CI === 'true') throw new Error(message);
+  return message;
+}
+
+/** The real Alertmanager, clustering off, with a route to a receiver that does nothing. */
+export async function startAlertmanager(): Promise<MetricsServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'genesis-alertmanager-'));
+  await writeFile(join(dir, 'alertmanager.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
+  const share = join(REPO_ROOT, '.servers', 'root', 'usr', 'share');
+  const binary = join(SERVERS_BIN, 'prometheus-alertmanager');
+  return startReadyServer(
+    'the Alertmanager',
+    'unshare',
+    (port) => [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      // The overlay puts the package's usr/share over the machine's, inside this process's own mount namespace only.
+      `mount -t overlay overlay -o "lowerdir=$0:/usr/share" /usr/share && exec "$1" "$2" "$3" "$4" --cluster.listen-address= --log.level=warn`,
+      share,
+      binary,
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    dir,
+  );
+}
