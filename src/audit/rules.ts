@@ -106,7 +106,7 @@ export const RULES = {
   namespace: {
     area: 'naming',
     severity: 'warning',
-    checks: 'the name has no namespace prefix (a single word before its suffixes)',
+    checks: 'the name has no namespace prefix: it is a single word (besides `_total`)',
     fix: 'prefix the name with the application or library, e.g. `myapp_requests_total`',
   },
   'reserved-suffix': {

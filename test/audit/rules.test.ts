@@ -107,6 +107,15 @@ describe('the audit rules on a crafted bad exposition', () => {
     assert.equal(report.grade.letter, 'F');
   });
 
+  it('is documented: the README names every rule', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Auditing an endpoint'));
+    assert.deepEqual(
+      Object.keys(RULES).filter((rule) => !section.includes(`| \`${rule}\` |`)),
+      [],
+    );
+  });
+
   it('reads the task_count histogram of the catalog as legal: its samples end in _count_count', () => {
     const ok = [
       '# HELP genesis_meta_agent_task_count Tasks the agent planned and ran to create one business.',
