@@ -29,6 +29,15 @@ function words(name: string): string[] {
   return name.toLowerCase().split('_').filter(Boolean).slice(1);
 }
 
+/** `_bucket` belongs to histograms, `_count` and `_sum` to histograms and summaries. */
+function misusedSuffix(family: ExpositionFamily): string | undefined {
+  if (!typed(family)) return undefined;
+  const histogram = family.type === 'histogram' || family.type === 'gaugehistogram';
+  if (!histogram && family.name.endsWith('_bucket')) return '_bucket';
+  if (histogram || family.type === 'summary') return undefined;
+  return ['_count', '_sum'].find((suffix) => family.name.endsWith(suffix));
+}
+
 function suffixFindings(family: ExpositionFamily): Finding[] {
   const { name, type } = family;
   const findings: Finding[] = [];
@@ -40,12 +49,8 @@ function suffixFindings(family: ExpositionFamily): Finding[] {
   } else if (typed(family) && name.endsWith('_total')) {
     findings.push(finding('total-suffix', name, `a ${type} whose name ends in _total`));
   }
-  const histogram = type === 'histogram' || type === 'gaugehistogram';
-  const bad = [!histogram && '_bucket', !histogram && type !== 'summary' && '_count', !histogram && type !== 'summary' && '_sum'];
-  const reserved = bad.find((suffix) => typeof suffix === 'string' && name.endsWith(suffix));
-  if (typed(family) && typeof reserved === 'string') {
-    findings.push(finding('reserved-suffix', name, `a ${type} whose name ends in ${reserved}`));
-  }
+  const reserved = misusedSuffix(family);
+  if (reserved !== undefined) findings.push(finding('reserved-suffix', name, `a ${type} whose name ends in ${reserved}`));
   return findings;
 }
 

@@ -37,7 +37,7 @@ export function renderMarkdown(report: AuditReport): string {
     const findings = report.findings.filter((f) => f.area === area);
     out.push('', `## ${area[0]?.toUpperCase()}${area.slice(1)}`, '');
     if (findings.length === 0) {
-      out.push('No findings.');
+      out.push(area === 'inventory' && report.catalog === 'none' ? 'Not audited: no catalog (`--catalog none`).' : 'No findings.');
       continue;
     }
     out.push('| severity | rule | metric | finding | fix |', '|---|---|---|---|---|');

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { AuditContext } from '../../src/audit/audit-context.ts';
+import { renderJson } from '../../src/audit/render-json.ts';
+import { renderMarkdown } from '../../src/audit/render-markdown.ts';
+import { renderTable } from '../../src/audit/render-table.ts';
 import { RULES } from '../../src/audit/rules.ts';
 import { auditExposition } from '../../src/audit/run-audit.ts';
 import type { InstrumentSpec } from '../../src/catalog/types.ts';
@@ -105,6 +108,20 @@ describe('the audit rules on a crafted bad exposition', () => {
       assert.ok(f.message.length > 10 && f.fix.length > 10, f.rule);
     }
     assert.equal(report.grade.letter, 'F');
+  });
+
+  it('renders every finding with its metric, rule and fix in all three outputs', () => {
+    const table = renderTable(report);
+    const markdown = renderMarkdown(report);
+    const json = JSON.parse(renderJson(report)) as { findings: unknown[] };
+    assert.equal(json.findings.length, report.findings.length);
+    for (const f of report.findings) {
+      assert.ok(table.includes(`${f.rule}`) && table.includes(f.metric) && table.includes(`fix: ${f.fix}`), f.rule);
+      assert.ok(markdown.includes(`| \`${f.rule}\` | \`${f.metric}\` |`) && markdown.includes(f.fix.replaceAll('|', '\\|')), f.rule);
+    }
+    assert.match(markdown, /^# Metrics audit: bad-exposition\.prom\n\n\*\*Grade F\*\* \(0\/100\)/);
+    const none = renderMarkdown(auditExposition('-', 'a_b 1', { catalog: undefined, budgets: context.budgets }));
+    assert.match(none, /## Inventory\n\nNot audited: no catalog/);
   });
 
   it('is documented: the README names every rule', async () => {

@@ -3,7 +3,7 @@
  * project's own script. Outside CI a missing install skips the tests that need
  * it (with the reason); in CI (CI=true) it fails them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,15 +100,19 @@ export async function startPushgateway(): Promise<MetricsServer> {
   );
 }
 
+/** A private mount namespace: as root directly, otherwise inside a user namespace of our own. */
+const UNSHARE_MOUNT = process.getuid?.() === 0 ? ['--mount'] : ['--map-root-user', '--mount'];
+
 /**
  * Why the Alertmanager cannot run here, or undefined when it can. It reads its
  * default template from the fixed path /usr/share/prometheus/alertmanager/ and
  * exits without it; the extracted package provides it only through a private
- * mount namespace (`unshare -m`, root only), which changes nothing on the machine.
+ * mount namespace (`unshare`), which changes nothing on the machine.
  */
 export function alertmanagerUnavailable(): string | undefined {
-  if (process.getuid?.() === 0) return undefined;
-  const message = 'the Alertmanager needs its template at /usr/share/prometheus/alertmanager, mounted privately as root (unshare -m)';
+  const probe = spawnSync('unshare', [...UNSHARE_MOUNT, 'true']);
+  if (probe.status === 0) return undefined;
+  const message = `the Alertmanager needs its template mounted privately, and unshare ${UNSHARE_MOUNT.join(' ')} failed: ${probe.stderr?.toString() || probe.error}`;
   if (process.env.CI === 'true') throw new Error(message);
   return message;
 }
