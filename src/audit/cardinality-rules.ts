@@ -28,8 +28,12 @@ const ID_VALUE = [
   /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/,
 ];
 
+/** Target labels Prometheus attaches (seen on federated expositions): bounded by the scrape configuration. */
+const TARGET_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
+
 function looksUnbounded(label: string, values: ReadonlySet<string>): string | undefined {
   if (UNBOUNDED_NAME.test(label)) return 'its name says it holds identifiers';
+  if (TARGET_LABELS.has(label)) return undefined;
   const idLike = [...values].find((value) => ID_VALUE.some((pattern) => pattern.test(value)));
   return idLike === undefined ? undefined : `its values look like identifiers (e.g. "${idLike}")`;
 }

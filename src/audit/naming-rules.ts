@@ -17,7 +17,8 @@ import type { Finding } from './finding.ts';
 import { finding } from './rules.ts';
 import { nonBaseUnit, UNIT_ABBREVIATIONS } from './units.ts';
 
-const PLACEHOLDER_HELP = /^(todo|tbd|fixme|xxx|help|description|desc|metric|none|null|n\/?a|-+|\.+|\?+)$/i;
+// `description missing` is what the OpenTelemetry JS exporter writes for an instrument created without one.
+const PLACEHOLDER_HELP = /^(todo|tbd|fixme|xxx|help|description|desc|description missing|metric|none|null|n\/?a|-+|\.+|\?+)$/i;
 
 /** Promtool and the naming guide exempt untyped metrics from the type-specific rules: their type is unknown. */
 function typed(family: ExpositionFamily): boolean {

@@ -124,7 +124,8 @@ export const RULES = {
   'help-placeholder': {
     area: 'naming',
     severity: 'warning',
-    checks: 'the HELP text is empty, repeats the name or is a placeholder (TODO, n/a, ...)',
+    checks:
+      "the HELP text is empty, repeats the name or is a placeholder (TODO, n/a, the OpenTelemetry exporter's `description missing`, ...)",
     fix: 'describe what the metric measures, and in which unit',
   },
   'reserved-label': {

@@ -124,6 +124,19 @@ describe('the audit rules on a crafted bad exposition', () => {
     assert.match(none, /## Inventory\n\nNot audited: no catalog/);
   });
 
+  it("flags the OpenTelemetry exporter's HELP for an instrument without a description, and leaves target labels alone", () => {
+    const snippet = [
+      '# HELP app_jobs_total description missing',
+      '# TYPE app_jobs_total counter',
+      'app_jobs_total{job="api",instance="10.0.0.7:9100"} 1',
+    ].join('\n');
+    const findings = auditExposition('-', snippet, { catalog: undefined, budgets: context.budgets }).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.message]),
+      [['help-placeholder', 'the HELP text is "description missing"']],
+    );
+  });
+
   it('is documented: the README names every rule', async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Auditing an endpoint'));
