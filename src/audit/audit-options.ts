@@ -27,7 +27,7 @@ export interface AuditFlags {
   readonly json?: boolean | undefined;
   readonly markdown?: boolean | undefined;
   readonly 'fail-on'?: string | undefined;
-  readonly budget?: string[] | undefined;
+  readonly budget?: readonly string[] | undefined;
   readonly 'bearer-token'?: string | undefined;
   readonly 'basic-auth'?: string | undefined;
   readonly timeout?: string | undefined;

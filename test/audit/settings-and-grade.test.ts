@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { resolveAuditSettings } from '../../src/audit/audit-options.ts';
 import { atOrAbove, type Finding } from '../../src/audit/finding.ts';
 import { grade } from '../../src/audit/grade.ts';
+import { isGenesisConfigError } from '../../src/config/config-error.ts';
 
 describe('resolveAuditSettings', () => {
   it('defaults: the genesis catalog, a table, gate at error, 10 s, budget 1000, no credentials', () => {
@@ -28,6 +29,28 @@ describe('resolveAuditSettings', () => {
     assert.equal(resolveAuditSettings(url, {}, { GENESIS_METRICS_BEARER_TOKEN: 'agent-secret' }).auth, undefined);
     assert.deepEqual(resolveAuditSettings(url, { 'basic-auth': 'a:b' }, { GENESIS_AUDIT_BEARER_TOKEN: 't' }).auth, { basicAuth: 'a:b' });
     assert.throws(() => resolveAuditSettings(url, {}, { GENESIS_AUDIT_BEARER_TOKEN: 't', GENESIS_AUDIT_BASIC_AUTH: 'u:p' }), /not both/);
+  });
+
+  it('refuses each bad flag with a GenesisConfigError that names it and the fix', () => {
+    for (const [positionals, flags, message] of [
+      [[], {}, /audit takes one source/],
+      [['a', 'b'], {}, /audit takes one source/],
+      [['-'], { catalog: 'mine' }, /--catalog takes genesis or none/],
+      [['-'], { json: true, markdown: true }, /--json or --markdown, not both/],
+      [['-'], { 'fail-on': 'fatal' }, /--fail-on takes error, warning, info or never/],
+      [['-'], { budget: ['0'] }, /--budget takes <n> or <metric>=<n>/],
+      [['-'], { budget: ['x=many'] }, /--budget takes <n> or <metric>=<n>/],
+      [['-'], { timeout: '-1' }, /--timeout must be a number greater than 0/],
+      [['-'], { 'bearer-token': 't' }, /credentials apply to a URL source only/],
+      [['http://127.0.0.1:9/metrics'], { 'basic-auth': 'nocolon' }, /--basic-auth takes user:password/],
+      [['http://127.0.0.1:9/metrics'], { 'basic-auth': 'u:p', 'bearer-token': 't' }, /not both/],
+    ] as const) {
+      assert.throws(
+        () => resolveAuditSettings([...positionals], flags, {}),
+        (error: unknown) => isGenesisConfigError(error) && message.test(error.message),
+        String(message),
+      );
+    }
   });
 });
 
