@@ -74,7 +74,7 @@ const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
   y: 'year',
 };
 
-function unitSuffix(unit: string): string {
+export function unitSuffix(unit: string): string {
   // Annotations in braces ({business}) carry no unit and are dropped.
   const bare = unit.replace(/\{[^}]*\}/g, '').trim();
   if (bare === '' || bare === '1') return '';

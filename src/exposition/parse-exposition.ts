@@ -15,6 +15,17 @@ export interface ExpositionSample {
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
   readonly timestamp?: number;
+  /** Label names the line repeated (only with `duplicateLabels: 'report'`; the first value is kept). */
+  readonly duplicateLabelNames?: readonly string[];
+}
+
+export interface ParseOptions {
+  /**
+   * What a label name written twice on one line does: `'throw'` (the default,
+   * as Prometheus' own parser) or `'report'`: keep the first value and name
+   * the repeated label on the sample, so that an audit can report it.
+   */
+  readonly duplicateLabels?: 'throw' | 'report';
 }
 
 export interface ExpositionFamily {
@@ -72,7 +83,7 @@ function unescapeLabelValue(raw: string): string {
 }
 
 /** Parses `{a="x",b="y"}` starting at `start` (the `{`); returns the labels and the index after `}`. */
-function parseLabels(line: string, start: number, lineNo: number): [Record<string, string>, number] {
+function parseLabels(line: string, start: number, lineNo: number, duplicates: string[] | undefined): [Record<string, string>, number] {
   const labels: Record<string, string> = {};
   let i = start + 1;
   for (;;) {
@@ -90,18 +101,20 @@ function parseLabels(line: string, start: number, lineNo: number): [Record<strin
       raw += line[i++] ?? '';
     }
     if (line[i] !== '"') throw new ExpositionParseError(lineNo, `unterminated value of label ${name}`);
-    if (Object.hasOwn(labels, name)) throw new ExpositionParseError(lineNo, `label ${name} appears twice`);
-    labels[name] = unescapeLabelValue(raw);
+    if (!Object.hasOwn(labels, name)) labels[name] = unescapeLabelValue(raw);
+    else if (duplicates !== undefined) duplicates.push(name);
+    else throw new ExpositionParseError(lineNo, `label ${name} appears twice`);
     i++;
   }
 }
 
-function parseSample(line: string, lineNo: number): ExpositionSample {
+function parseSample(line: string, lineNo: number, options: ParseOptions): ExpositionSample {
   const name = NAME.exec(line)?.[0];
   if (name === undefined) throw new ExpositionParseError(lineNo, 'a sample must start with a metric name');
   let i = name.length;
   let labels: Record<string, string> = {};
-  if (line[i] === '{') [labels, i] = parseLabels(line, i, lineNo);
+  const duplicates: string[] | undefined = options.duplicateLabels === 'report' ? [] : undefined;
+  if (line[i] === '{') [labels, i] = parseLabels(line, i, lineNo, duplicates);
   const rest = line.slice(i).trim().split(/\s+/);
   // OpenMetrics exemplars follow " # "; they are not part of the sample.
   const hash = rest.indexOf('#');
@@ -111,14 +124,15 @@ function parseSample(line: string, lineNo: number): ExpositionSample {
   if (valueText === undefined || valueText === '') throw new ExpositionParseError(lineNo, `sample ${name} has no value`);
   try {
     const value = parseNumber(valueText);
-    return timestampText === undefined ? { name, labels, value } : { name, labels, value, timestamp: parseNumber(timestampText) };
+    const sample = timestampText === undefined ? { name, labels, value } : { name, labels, value, timestamp: parseNumber(timestampText) };
+    return duplicates !== undefined && duplicates.length > 0 ? { ...sample, duplicateLabelNames: duplicates } : sample;
   } catch (error) {
     throw new ExpositionParseError(lineNo, `sample ${name}: ${(error as Error).message}`);
   }
 }
 
 /** Parses a whole exposition into families, in the order they first appear. */
-export function parseExposition(text: string): ExpositionFamily[] {
+export function parseExposition(text: string, options: ParseOptions = {}): ExpositionFamily[] {
   const families = new Map<string, ExpositionFamily>();
   const familyOf = (name: string): ExpositionFamily => {
     let found = families.get(name);
@@ -144,7 +158,7 @@ export function parseExposition(text: string): ExpositionFamily[] {
       else current.type = (rest.trim().toLowerCase() || 'untyped') as FamilyType;
       continue;
     }
-    const sample = parseSample(line, lineNo);
+    const sample = parseSample(line, lineNo, options);
     const owner =
       current !== undefined &&
       (sample.name === current.name || (SUFFIXES[current.type] ?? []).some((s) => sample.name === current?.name + s))

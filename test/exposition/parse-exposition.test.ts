@@ -90,4 +90,58 @@ describe('parseExposition', () => {
     assert.throws(() => parseExposition('a{x="1",x="2"} 1'), /label x appears twice/);
     assert.throws(() => parseExposition('a 1 2 3'), /line 1/);
   });
+
+  it('keeps a histogram named ..._count together: its count sample is ..._count_count (the demo, verbatim)', () => {
+    const [tasks] = parseExposition(
+      [
+        '# HELP genesis_meta_agent_task_count Tasks the agent planned and ran to create one business.',
+        '# UNIT genesis_meta_agent_task_count {task}',
+        '# TYPE genesis_meta_agent_task_count histogram',
+        'genesis_meta_agent_task_count_count{business_type="ecommerce"} 1208',
+        'genesis_meta_agent_task_count_sum{business_type="ecommerce"} 30851',
+        'genesis_meta_agent_task_count_bucket{business_type="ecommerce",le="1"} 0',
+        'genesis_meta_agent_task_count_bucket{business_type="ecommerce",le="+Inf"} 1208',
+      ].join('\n'),
+    );
+    assert.equal(tasks?.name, 'genesis_meta_agent_task_count');
+    assert.equal(tasks?.unit, '{task}');
+    assert.deepEqual(
+      tasks?.samples.map((s) => s.name),
+      [
+        'genesis_meta_agent_task_count_count',
+        'genesis_meta_agent_task_count_sum',
+        ...Array(2).fill('genesis_meta_agent_task_count_bucket'),
+      ],
+    );
+  });
+
+  it("reads a summary's NaN quantiles beside its sum and count (Prometheus' own, verbatim)", () => {
+    const [query] = parseExposition(
+      [
+        '# HELP prometheus_engine_query_duration_seconds Query timings',
+        '# TYPE prometheus_engine_query_duration_seconds summary',
+        'prometheus_engine_query_duration_seconds{slice="inner_eval",quantile="0.5"} NaN',
+        'prometheus_engine_query_duration_seconds_sum{slice="inner_eval"} 0',
+        'prometheus_engine_query_duration_seconds_count{slice="inner_eval"} 0',
+      ].join('\n'),
+    );
+    assert.equal(query?.type, 'summary');
+    assert.equal(query?.samples.length, 3);
+    assert.ok(Number.isNaN(query?.samples[0]?.value));
+    assert.deepEqual(query?.samples[0]?.labels, { slice: 'inner_eval', quantile: '0.5' });
+  });
+
+  it("with duplicateLabels: 'report', keeps the first value and names the repeated label instead of throwing", () => {
+    const [visits] = parseExposition('app_visits_total{page="home",page="about",x="1"} 9', { duplicateLabels: 'report' });
+    assert.deepEqual(visits?.samples[0], {
+      name: 'app_visits_total',
+      labels: { page: 'home', x: '1' },
+      value: 9,
+      duplicateLabelNames: ['page'],
+    });
+    assert.equal(
+      Object.hasOwn(parseExposition('a{x="1"} 1', { duplicateLabels: 'report' })[0]?.samples[0] ?? {}, 'duplicateLabelNames'),
+      false,
+    );
+  });
 });

@@ -3,7 +3,7 @@
  * project's own script. Outside CI a missing install skips the tests that need
  * it (with the reason); in CI (CI=true) it fails them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,7 +112,33 @@ const ALERTMANAGER_TEMPLATE = '/usr/share/prometheus/alertmanager/default.tmpl';
  * is not changed, and the overlay ends with the process. As root `unshare -m`
  * suffices; otherwise a user namespace maps the caller to root (`-r`).
  */
-export async function startAlertmanager(config: string): Promise<AlertmanagerServer> {
+/** What every started server offers: where it is, and how to stop it. */
+export interface MetricsServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** A private mount namespace: as root directly, otherwise inside a user namespace of our own. */
+const UNSHARE_MOUNT = process.getuid?.() === 0 ? ['--mount'] : ['--map-root-user', '--mount'];
+
+/**
+ * Why the Alertmanager cannot run here, or undefined when it can: without its
+ * template at the fixed path it needs the private mount namespace of
+ * startAlertmanager(), so `unshare` must work. Throws in CI.
+ */
+export function alertmanagerUnavailable(): string | undefined {
+  if (existsSync(ALERTMANAGER_TEMPLATE)) return undefined;
+  const probe = spawnSync('unshare', [...UNSHARE_MOUNT, 'true']);
+  if (probe.status === 0) return undefined;
+  const message = `the Alertmanager needs its template mounted privately, and unshare ${UNSHARE_MOUNT.join(' ')} failed: ${probe.stderr?.toString() || probe.error}`;
+  if (process.env.CI === 'true') throw new Error(message);
+  return message;
+}
+
+/** A route to a receiver that does nothing: enough to serve /metrics. */
+const QUIET_ALERTMANAGER = 'route:\n  receiver: none\nreceivers:\n  - name: none\n';
+
+export async function startAlertmanager(config: string = QUIET_ALERTMANAGER): Promise<AlertmanagerServer> {
   const dir = await mkdtemp(join(tmpdir(), 'genesis-alertmanager-'));
   await writeFile(join(dir, 'alertmanager.yml'), config);
   const binary = join(SERVERS_BIN, 'prometheus-alertmanager');

@@ -1,0 +1,55 @@
+/**
+ * `--markdown`: a report a person attaches to a review. The overall grade,
+ * a grade per area, each area's findings with the metric, the rule and the
+ * fix, and the metrics with the most series.
+ */
+import { AREAS } from './finding.ts';
+import type { AuditReport } from './run-audit.ts';
+
+/** Markdown table cells: a pipe would end the cell, a newline the row. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/** How many of the largest metrics the cardinality table shows. */
+const TOP = 10;
+
+export function renderMarkdown(report: AuditReport): string {
+  const { grade } = report;
+  const out = [
+    `# Metrics audit: ${cell(report.source)}`,
+    '',
+    `**Grade ${grade.letter}** (${grade.score}/100) · ${grade.counts.error} errors · ${grade.counts.warning} warnings · ` +
+      `${grade.counts.info} info · ${report.families} metrics · ${report.series} series · catalog: ${report.catalog}`,
+    '',
+    '| area | grade | errors | warnings | info |',
+    '|---|---|---|---|---|',
+    ...AREAS.map((area) => {
+      const g = report.areas[area];
+      return `| ${area} | ${g.letter} (${g.score}) | ${g.counts.error} | ${g.counts.warning} | ${g.counts.info} |`;
+    }),
+  ];
+  for (const area of AREAS) {
+    const findings = report.findings.filter((f) => f.area === area);
+    out.push('', `## ${area[0]?.toUpperCase()}${area.slice(1)}`, '');
+    if (findings.length === 0) {
+      out.push(area === 'inventory' && report.catalog === 'none' ? 'Not audited: no catalog (`--catalog none`).' : 'No findings.');
+      continue;
+    }
+    out.push('| severity | rule | metric | finding | fix |', '|---|---|---|---|---|');
+    for (const f of findings) {
+      out.push(`| ${f.severity} | ${code(f.rule)} | ${code(f.metric)} | ${cell(f.message)} | ${cell(f.fix)} |`);
+    }
+  }
+  out.push('', `### Series per metric (the ${Math.min(TOP, report.cardinality.length)} largest)`, '');
+  out.push('| metric | type | series | budget | values per label |', '|---|---|---|---|---|');
+  for (const c of report.cardinality.slice(0, TOP)) {
+    const labels = c.labels.map((l) => `${l.name} ${l.values}`).join(', ') || '(none)';
+    out.push(`| ${code(c.metric)} | ${c.type} | ${c.series} | ${c.budget} | ${cell(labels)} |`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,182 @@
+/**
+ * The rules on a crafted exposition that breaks each of them exactly once,
+ * against a small crafted catalog (the audit's rules are pure functions of the
+ * families and the catalog), and the agreement with `promtool check metrics`
+ * on the same input.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import type { AuditContext } from '../../src/audit/audit-context.ts';
+import { renderJson } from '../../src/audit/render-json.ts';
+import { renderMarkdown } from '../../src/audit/render-markdown.ts';
+import { renderTable } from '../../src/audit/render-table.ts';
+import { RULES } from '../../src/audit/rules.ts';
+import { auditExposition } from '../../src/audit/run-audit.ts';
+import type { InstrumentSpec } from '../../src/catalog/types.ts';
+import { promtoolCheckMetrics, ruleOfProblem } from '../support/promtool.ts';
+import { ensureServers } from '../support/servers.ts';
+
+const FIXTURE = new URL('./fixtures/bad-exposition.prom', import.meta.url);
+const text = await readFile(FIXTURE, 'utf8');
+
+const status = { key: 'status', description: 'Outcome.', values: ['ok', 'failed'] } as const;
+const SHOP: readonly InstrumentSpec[] = [
+  { name: 'shop_orders', kind: 'counter', unit: '{order}', description: 'Orders placed, by outcome.', labels: [status] },
+  { name: 'shop_payments', kind: 'counter', unit: '{payment}', description: 'Payments, by outcome.', labels: [status] },
+  {
+    name: 'shop_checkout_duration_seconds',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Checkout time.',
+    labels: [],
+    buckets: [1, 10],
+  },
+  { name: 'shop_queue_depth', kind: 'gauge', unit: '{order}', description: 'Orders waiting to be packed.', labels: [] },
+  {
+    name: 'shop_stock_level',
+    kind: 'gauge',
+    unit: '{item}',
+    description: 'Items in stock, by warehouse.',
+    labels: [{ key: 'warehouse', description: 'Where.', values: ['north', 'south'] }],
+  },
+  { name: 'shop_fill_ratio', kind: 'gauge', unit: '{ratio}', description: 'Shelves filled.', labels: [], range: [0, 1] },
+  {
+    name: 'shop_basket_value',
+    kind: 'gauge',
+    unit: '{USD}',
+    description: 'Value of one open basket.',
+    labels: [{ key: 'basket_id', description: 'The basket.', values: 'id' }],
+    maxSeries: 100,
+  },
+];
+
+const context: AuditContext = {
+  catalog: { specs: SHOP, required: new Set(SHOP.map((s) => s.name)), namespaces: ['shop_'] },
+  budgets: { default: 1000, perMetric: new Map([['app_items_total', 2]]) },
+};
+
+/** Each rule and the one metric of the fixture that breaks it. */
+const EXPECTED: Readonly<Record<keyof typeof RULES, string>> = {
+  'missing-metric': 'shop_payments_total',
+  'not-yet-recorded': 'shop_checkout_duration_seconds',
+  'wrong-type': 'shop_queue_depth',
+  'wrong-labels': 'shop_stock_level',
+  'unexpected-label-value': 'shop_orders_total',
+  'undeclared-metric': 'shop_mystery_total',
+  'counter-total': 'app_requests',
+  'total-suffix': 'app_temperature_total',
+  'base-unit': 'app_latency_milliseconds',
+  'abbreviated-unit': 'app_uptime_sec',
+  'unit-suffix': 'app_payload',
+  'snake-case': 'app_queueDepth',
+  colon: 'app_errors:rate5m',
+  'type-in-name': 'app_pool_gauge',
+  namespace: 'heartbeats_total',
+  'reserved-suffix': 'app_retry_count',
+  'help-missing': 'app_cache_hits_total',
+  'help-placeholder': 'app_cache_misses_total',
+  'reserved-label': 'app_jobs_total',
+  'duplicate-label': 'app_visits_total',
+  'le-label': 'app_limits',
+  'quantile-label': 'app_scores',
+  'series-budget': 'app_items_total',
+  'unbounded-label': 'app_logins_total',
+  'bounded-id-label': 'shop_basket_value',
+  'bucket-order': 'app_wait_seconds',
+  'inf-bucket': 'app_size_bytes',
+  'nan-counter': 'app_errors_total',
+  'negative-counter': 'app_refunds_total',
+  'duplicate-series': 'app_events_total',
+  'out-of-range': 'shop_fill_ratio',
+};
+
+describe('the audit rules on a crafted bad exposition', () => {
+  const report = auditExposition('bad-exposition.prom', text, context);
+
+  it('triggers every rule exactly once, each finding naming its metric', () => {
+    const found = report.findings.map((f) => [f.rule, f.metric]).toSorted(([a], [b]) => String(a).localeCompare(String(b)));
+    const expected = Object.entries(EXPECTED).toSorted(([a], [b]) => a.localeCompare(b));
+    assert.deepEqual(found, expected);
+  });
+
+  it('gives each finding its rule area and severity, a message and a fix', () => {
+    for (const f of report.findings) {
+      const rule = RULES[f.rule as keyof typeof RULES];
+      assert.equal(f.area, rule.area, f.rule);
+      assert.equal(f.severity, rule.severity, f.rule);
+      assert.ok(f.message.length > 10 && f.fix.length > 10, f.rule);
+    }
+    assert.equal(report.grade.letter, 'F');
+  });
+
+  it('renders every finding with its metric, rule and fix in all three outputs', () => {
+    const table = renderTable(report);
+    const markdown = renderMarkdown(report);
+    const json = JSON.parse(renderJson(report)) as { findings: unknown[] };
+    assert.equal(json.findings.length, report.findings.length);
+    for (const f of report.findings) {
+      assert.ok(table.includes(`${f.rule}`) && table.includes(f.metric) && table.includes(`fix: ${f.fix}`), f.rule);
+      assert.ok(markdown.includes(`| \`${f.rule}\` | \`${f.metric}\` |`) && markdown.includes(f.fix.replaceAll('|', '\\|')), f.rule);
+    }
+    assert.match(markdown, /^# Metrics audit: bad-exposition\.prom\n\n\*\*Grade F\*\* \(0\/100\)/);
+    const none = renderMarkdown(auditExposition('-', 'a_b 1', { catalog: undefined, budgets: context.budgets }));
+    assert.match(none, /## Inventory\n\nNot audited: no catalog/);
+  });
+
+  it("flags the OpenTelemetry exporter's HELP for an instrument without a description, and leaves target labels alone", () => {
+    const snippet = [
+      '# HELP app_jobs_total description missing',
+      '# TYPE app_jobs_total counter',
+      'app_jobs_total{job="api",instance="10.0.0.7:9100"} 1',
+    ].join('\n');
+    const findings = auditExposition('-', snippet, { catalog: undefined, budgets: context.budgets }).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.message]),
+      [['help-placeholder', 'the HELP text is "description missing"']],
+    );
+  });
+
+  it('is documented: the README names every rule', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Auditing an endpoint'));
+    assert.deepEqual(
+      Object.keys(RULES).filter((rule) => !section.includes(`| \`${rule}\` |`)),
+      [],
+    );
+  });
+
+  it('reads the task_count histogram of the catalog as legal: its samples end in _count_count', () => {
+    const ok = [
+      '# HELP genesis_meta_agent_task_count Tasks the agent planned and ran to create one business.',
+      '# TYPE genesis_meta_agent_task_count histogram',
+      'genesis_meta_agent_task_count_count{business_type="saas"} 1',
+      'genesis_meta_agent_task_count_sum{business_type="saas"} 3',
+      'genesis_meta_agent_task_count_bucket{business_type="saas",le="+Inf"} 1',
+    ].join('\n');
+    const findings = auditExposition('-', ok, { catalog: undefined, budgets: context.budgets }).findings;
+    assert.deepEqual(findings, []);
+  });
+});
+
+const missing = await ensureServers();
+
+describe('agreement with promtool check metrics on the crafted exposition', { skip: missing }, () => {
+  it('reports every problem promtool reports, on the same metric', async () => {
+    // promtool stops at the repeated label (a parse error): lint the rest without that line, then the line on its own.
+    const withoutRepeat = text
+      .split('\n')
+      .filter((line) => !line.includes('page="home",page="about"'))
+      .join('\n');
+    const lint = await promtoolCheckMetrics(withoutRepeat);
+    assert.ok(lint.problems.length >= 12, 'promtool finds the problems it knows');
+    const findings = auditExposition('-', withoutRepeat, context).findings.map((f) => `${f.metric} ${f.rule}`);
+    for (const problem of lint.problems) {
+      assert.ok(findings.includes(`${problem.metric} ${ruleOfProblem(problem.text)}`), `${problem.metric}: ${problem.text}`);
+    }
+    const whole = await promtoolCheckMetrics(text);
+    assert.match(whole.parseError ?? '', /duplicate label names for metric "app_visits_total"/);
+    assert.equal(ruleOfProblem(whole.parseError ?? ''), 'duplicate-label');
+    assert.ok(auditExposition('-', text, context).findings.some((f) => f.rule === 'duplicate-label' && f.metric === 'app_visits_total'));
+  });
+});
