@@ -30,23 +30,38 @@ export interface DrainerDeps {
 export class OutboxDrainer {
   readonly #deps: DrainerDeps;
   #timer: NodeJS.Timeout | undefined;
+  #dueAt = 0;
   #running: Promise<void> | undefined;
+  /** A poke during a tick: the next tick comes this soon after it. */
+  #soonest = Number.POSITIVE_INFINITY;
   #stopped = false;
 
   constructor(deps: DrainerDeps) {
     this.#deps = deps;
   }
 
-  /** Runs a tick soon (the circuit closed, events were outboxed, a replay asked). */
+  /** Runs a tick within `delayMs` (the circuit closed, events were outboxed, a replay asked); an earlier one stays. */
   poke(delayMs = 0): void {
-    if (this.#stopped || this.#running !== undefined) return;
+    if (this.#stopped) return;
+    if (this.#running !== undefined) {
+      this.#soonest = Math.min(this.#soonest, delayMs);
+      return;
+    }
+    const dueAt = Date.now() + delayMs;
+    if (this.#timer !== undefined && dueAt >= this.#dueAt) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#running = this.#tick().finally(() => {
-        this.#running = undefined;
-      });
-    }, delayMs);
+    this.#dueAt = dueAt;
+    this.#timer = setTimeout(() => this.#run(), delayMs);
     this.#timer.unref();
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#soonest = Number.POSITIVE_INFINITY;
+    this.#running = this.#tick().then((next) => {
+      this.#running = undefined;
+      this.poke(Math.min(next, this.#soonest));
+    });
   }
 
   /** Resolves once the current tick is over; no tick starts after. */
@@ -56,7 +71,8 @@ export class OutboxDrainer {
     await this.#running;
   }
 
-  async #tick(): Promise<void> {
+  /** One pass; resolves with the delay until the next. */
+  async #tick(): Promise<number> {
     const { outbox, metrics, settings, logger, now } = this.#deps;
     let progress = false;
     try {
@@ -78,7 +94,7 @@ export class OutboxDrainer {
     } catch (error) {
       logger.error(`dashboard webhook: the outbox could not be read or written: ${(error as Error).message}`);
     }
-    this.poke(progress ? 0 : settings.outboxPollMs);
+    return progress ? 0 : settings.outboxPollMs;
   }
 
   async #deliver(row: OutboxRow): Promise<boolean> {
