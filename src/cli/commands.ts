@@ -1,7 +1,11 @@
 /** The verbs of the genesis-telemetry command, in the order `help` lists them. Add a verb here. */
 import type { Command } from './command.ts';
 import { demoCommand } from './demo-command.ts';
+import { outboxCommand } from './outbox-command.ts';
+import { receiveCommand } from './receive-command.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   demo: demoCommand,
+  receive: receiveCommand,
+  outbox: outboxCommand,
 };
