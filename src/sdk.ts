@@ -7,3 +7,14 @@ export { buildResource, DEFAULT_SERVICE_NAME, parseResourceAttributes } from './
 export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
 export { viewsFromCatalog } from './pipeline/views.ts';
+export { createDashboardNotifier, type DashboardNotifier } from './webhook/dashboard-notifier.ts';
+export { WEBHOOK_METER_NAME } from './webhook/delivery-metrics.ts';
+export { type DashboardNotifierOptions, NOTIFIER_DEFAULTS } from './webhook/notifier-options.ts';
+export { Outbox, type OutboxRow } from './webhook/outbox.ts';
+export { defaultOutboxDir } from './webhook/outbox-location.ts';
+export {
+  type ReceivedEvent,
+  startVerifyingReceiver,
+  type VerifyingReceiver,
+  type VerifyingReceiverOptions,
+} from './webhook/verifying-receiver.ts';
