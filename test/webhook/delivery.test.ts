@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createNoopMeter } from '@opentelemetry/api';
 import { Webhook } from 'standardwebhooks';
 import { Outbox } from '../../src/webhook/outbox.ts';
 import { freePort } from '../support/processes.ts';
@@ -55,6 +56,16 @@ describe('success', () => {
       assert.equal(await t.metric(FAILURES, { reason: 'http_5xx' }), 0);
     });
   }
+
+  it('works with metrics off (a no-op Meter)', async () => {
+    script('noop-meter', { status: 204 }, 0);
+    const t = testNotifier(receiver.url, { meter: createNoopMeter() });
+    t.notifier.notify(event('noop-meter'));
+    await t.notifier.idle();
+    await t.notifier.shutdown();
+    assert.equal(requestsOf('noop-meter').length, 1);
+    assert.deepEqual(t.logger.lines, []);
+  });
 
   it('sends the old wire format as JSON: business_id, update_type, data, timestamp', async () => {
     script('wire', { status: 204 }, 0);
