@@ -16,7 +16,16 @@ const CHILD = fileURLToPath(new URL('./fixtures/notifier-child.ts', import.meta.
 const COUNT = 200;
 
 describe('a crash (SIGKILL) while the dashboard is down', () => {
-  it('loses no event: the restarted process delivers them all', async () => {
+  for (const [when, freeze] of [
+    ['right after notify() returned, before any request', '1'],
+    ['while it retries and fills the outbox', '0'],
+  ] as const) {
+    it(`loses no event when killed ${when}: the restarted process delivers them all`, () => crashAndRecover(freeze));
+  }
+});
+
+async function crashAndRecover(freeze: string): Promise<void> {
+  {
     const port = await freePort();
     const env = {
       GENESIS_DASHBOARD_URL: `http://127.0.0.1:${port}`,
@@ -24,7 +33,7 @@ describe('a crash (SIGKILL) while the dashboard is down', () => {
       GENESIS_DASHBOARD_WEBHOOK_SECRET: SECRET,
       COUNT: String(COUNT),
     };
-    const sender = startProcess(process.execPath, [CHILD], { ...env, MODE: 'send' });
+    const sender = startProcess(process.execPath, [CHILD], { ...env, MODE: 'send', FREEZE: freeze });
     const ids = JSON.parse((await sender.waitForOutput(/accepted (\[.*\])/))[1] as string) as string[];
     assert.equal(new Set(ids).size, COUNT);
     assert.equal(await sender.stop('SIGKILL'), 'SIGKILL');
@@ -54,5 +63,5 @@ describe('a crash (SIGKILL) while the dashboard is down', () => {
     } finally {
       await receiver.close();
     }
-  });
-});
+  }
+}
