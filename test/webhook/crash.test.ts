@@ -25,43 +25,41 @@ describe('a crash (SIGKILL) while the dashboard is down', () => {
 });
 
 async function crashAndRecover(freeze: string): Promise<void> {
-  {
-    const port = await freePort();
-    const env = {
-      GENESIS_DASHBOARD_URL: `http://127.0.0.1:${port}`,
-      GENESIS_DASHBOARD_OUTBOX: tempOutbox(),
-      GENESIS_DASHBOARD_WEBHOOK_SECRET: SECRET,
-      COUNT: String(COUNT),
-    };
-    const sender = startProcess(process.execPath, [CHILD], { ...env, MODE: 'send', FREEZE: freeze });
-    const ids = JSON.parse((await sender.waitForOutput(/accepted (\[.*\])/))[1] as string) as string[];
-    assert.equal(new Set(ids).size, COUNT);
-    assert.equal(await sender.stop('SIGKILL'), 'SIGKILL');
+  const port = await freePort();
+  const env = {
+    GENESIS_DASHBOARD_URL: `http://127.0.0.1:${port}`,
+    GENESIS_DASHBOARD_OUTBOX: tempOutbox(),
+    GENESIS_DASHBOARD_WEBHOOK_SECRET: SECRET,
+    COUNT: String(COUNT),
+  };
+  const sender = startProcess(process.execPath, [CHILD], { ...env, MODE: 'send', FREEZE: freeze });
+  const ids = JSON.parse((await sender.waitForOutput(/accepted (\[.*\])/))[1] as string) as string[];
+  assert.equal(new Set(ids).size, COUNT);
+  assert.equal(await sender.stop('SIGKILL'), 'SIGKILL');
 
-    const receiver = await startWebhookReceiver(() => ({ status: 204 }), port);
-    try {
-      const recovering = startProcess(process.execPath, [CHILD], { ...env, MODE: 'recover' });
-      await recovering.waitForOutput(/drained/, 30_000);
-      assert.equal(await recovering.exited, 0, recovering.output());
+  const receiver = await startWebhookReceiver(() => ({ status: 204 }), port);
+  try {
+    const recovering = startProcess(process.execPath, [CHILD], { ...env, MODE: 'recover' });
+    await recovering.waitForOutput(/drained/, 30_000);
+    assert.equal(await recovering.exited, 0, recovering.output());
 
-      const seen = new Map<string, number>();
-      for (const request of receiver.requests) {
-        new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>);
-        const id = String(request.headers['webhook-id']);
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-      }
-      assert.deepEqual([...seen.keys()].sort(), [...ids].sort(), 'every accepted id arrived, and nothing else');
-      // Each business's events arrive in the order they were accepted.
-      for (const business of ['crash-0', 'crash-1', 'crash-2']) {
-        const seqs = receiver.requests.filter((r) => r.url.includes(business)).map((r) => JSON.parse(r.body).data.seq as number);
-        assert.deepEqual(
-          seqs,
-          [...seqs].sort((a, b) => a - b),
-          business,
-        );
-      }
-    } finally {
-      await receiver.close();
+    const seen = new Map<string, number>();
+    for (const request of receiver.requests) {
+      new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>);
+      const id = String(request.headers['webhook-id']);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
     }
+    assert.deepEqual([...seen.keys()].sort(), [...ids].sort(), 'every accepted id arrived, and nothing else');
+    // Each business's events arrive in the order they were accepted.
+    for (const business of ['crash-0', 'crash-1', 'crash-2']) {
+      const seqs = receiver.requests.filter((r) => r.url.includes(business)).map((r) => JSON.parse(r.body).data.seq as number);
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        business,
+      );
+    }
+  } finally {
+    await receiver.close();
   }
 }
