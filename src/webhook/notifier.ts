@@ -22,6 +22,7 @@ import type { DashboardNotifierOptions, NotifierSettings } from './notifier-opti
 import { Outbox } from './outbox.ts';
 import { OutboxDrainer } from './outbox-drainer.ts';
 import { deliverWithRetries } from './retry-loop.ts';
+import { routeEvent } from './route-event.ts';
 
 interface Pending extends SendableEvent {
   readonly businessId: string;
@@ -144,24 +145,27 @@ export class Notifier implements DashboardNotifier {
     const pending: Pending = { id: newWebhookId(acceptedAt), url, body, businessId, acceptedAt, attempts: 0 };
     const record = { id: pending.id, businessId, updateType: String(event.update_type), body, acceptedAt };
     const expiresAt = acceptedAt + this.#settings.outboxMaxAgeMs;
-    const outbox = this.#closed ? undefined : this.#outbox;
-    const mustWait =
-      this.#stopping.signal.aborted ||
-      this.#disabledBecause !== undefined ||
-      this.#circuitBlocked() ||
-      this.#queue.size >= this.#settings.maxQueue;
-    if (outbox !== undefined && (mustWait || outbox.hasWaiting(businessId))) {
+    const route = routeEvent({
+      hasOutbox: this.#outbox !== undefined,
+      closed: this.#closed,
+      stopping: this.#stopping.signal.aborted,
+      disabled: this.#disabledBecause !== undefined,
+      circuitOpen: this.#circuitBlocked(),
+      queueFull: this.#queue.size >= this.#settings.maxQueue,
+      olderWaiting: this.#outbox?.hasWaiting(businessId) ?? false,
+    });
+    if (route === 'drop') {
+      this.#drop(1, this.#closed ? 'the notifier is shut down' : 'it cannot be kept in memory and there is no outbox');
+      return undefined;
+    }
+    if (route === 'outbox') {
       if (this.#circuitBlocked()) this.#metrics.failure('circuit_open');
-      outbox.add(record, 'waiting', expiresAt);
+      this.#outbox?.add(record, 'waiting', expiresAt);
       this.#metrics.outcome('outboxed');
       this.#drainer?.poke(this.#settings.outboxPollMs);
       return pending.id;
     }
-    if (this.#closed || (outbox === undefined && (this.#stopping.signal.aborted || this.#queue.size >= this.#settings.maxQueue))) {
-      this.#drop(1, this.#closed ? 'the notifier is shut down' : 'the in-memory queue is full and there is no outbox');
-      return undefined;
-    }
-    outbox?.add(record, 'live', expiresAt);
+    this.#outbox?.add(record, 'live', expiresAt);
     this.#queue.push(businessId, pending);
     this.#metrics.queueDepth(this.#queue.size);
     this.#pump();
@@ -176,7 +180,9 @@ export class Notifier implements DashboardNotifier {
     while (this.#inFlight < this.#settings.concurrency && this.#queue.size > 0) {
       if (this.#circuitBlocked() || this.#disabledBecause !== undefined) {
         if (this.#outbox !== undefined) this.#handOverQueue();
-        else if (this.#disabledBecause === undefined) this.#wakeAt(this.#breaker.reopensAt);
+        else if (this.#disabledBecause !== undefined)
+          this.#drop(this.#queue.drain().length, 'the endpoint is gone (410) and there is no outbox');
+        else this.#wakeAt(this.#breaker.reopensAt);
         return;
       }
       if (this.#now() < this.#heldUntil) {

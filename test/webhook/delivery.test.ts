@@ -242,6 +242,19 @@ describe('not retried', () => {
   });
 });
 
+it('410 without an outbox: later events are dropped and counted, not held in memory forever', async () => {
+  script('gone-bare', { status: 410 }, 100);
+  const t = testNotifier(receiver.url, { outbox: false });
+  t.notifier.notify(event('gone-bare'));
+  await t.notifier.idle();
+  for (let i = 0; i < 3; i++) t.notifier.notify(event('gone-bare', i + 1));
+  await t.notifier.idle();
+  assert.equal(t.notifier.stats().queued, 0);
+  await t.notifier.shutdown();
+  assert.equal(requestsOf('gone-bare').length, 1);
+  assert.equal(await t.metric(DELIVERIES, { outcome: 'dropped' }), 4);
+});
+
 describe('the request', () => {
   it('encodes the business id as one path segment: no other route is reachable', async () => {
     receiver.respond(() => ({ status: 204 }));
