@@ -14,9 +14,9 @@ import { retryDelay } from './backoff.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { DashboardNotifier } from './dashboard-notifier.ts';
 import { DeliveryMetrics } from './delivery-metrics.ts';
+import { Dispatcher, type Gate } from './dispatcher.ts';
 import { eventsUrl } from './event-path.ts';
 import { createHttpAttempter } from './http-attempt.ts';
-import { KeyedQueue } from './keyed-queue.ts';
 import type { DashboardEvent } from './lifecycle-events.ts';
 import type { DashboardNotifierOptions, NotifierSettings } from './notifier-options.ts';
 import { Outbox } from './outbox.ts';
@@ -47,15 +47,12 @@ export class Notifier implements DashboardNotifier {
   readonly #http;
   readonly #outbox: Outbox | undefined;
   readonly #drainer: OutboxDrainer | undefined;
-  readonly #queue = new KeyedQueue<Pending>();
+  readonly #dispatcher: Dispatcher<Pending>;
   /** Aborted when shutdown starts: retry waits end, the remaining attempts are not made. */
   readonly #stopping = new AbortController();
   /** Aborted at the shutdown deadline: requests still running are cut. */
   readonly #cut = new AbortController();
   readonly #logged = new Set<string>();
-  #inFlight = 0;
-  #idleWaiters: Array<() => void> = [];
-  #wakeTimer: NodeJS.Timeout | undefined;
   #disabledBecause: string | undefined;
   /** Without an outbox, an event the breaker turned away waits in memory until then. */
   #heldUntil = 0;
@@ -75,6 +72,14 @@ export class Notifier implements DashboardNotifier {
       onChange: (state) => this.#circuitChanged(state),
     });
     this.#http = createHttpAttempter(settings);
+    this.#dispatcher = new Dispatcher<Pending>({
+      concurrency: settings.concurrency,
+      now: this.#now,
+      gate: () => this.#gate(),
+      admit: (key, item) => this.#admit(key, item),
+      run: (item) => this.#deliver(item),
+      onDepth: (depth) => this.#metrics.queueDepth(depth),
+    });
     if (settings.outbox !== false) {
       try {
         this.#outbox = new Outbox(settings.outbox, { fsync: settings.outboxFsync });
@@ -151,7 +156,7 @@ export class Notifier implements DashboardNotifier {
       stopping: this.#stopping.signal.aborted,
       disabled: this.#disabledBecause !== undefined,
       circuitOpen: this.#circuitBlocked(),
-      queueFull: this.#queue.size >= this.#settings.maxQueue,
+      queueFull: this.#dispatcher.size >= this.#settings.maxQueue,
       olderWaiting: this.#outbox?.hasWaiting(businessId) ?? false,
     });
     if (route === 'drop') {
@@ -166,9 +171,7 @@ export class Notifier implements DashboardNotifier {
       return pending.id;
     }
     this.#outbox?.add(record, 'live', expiresAt);
-    this.#queue.push(businessId, pending);
-    this.#metrics.queueDepth(this.#queue.size);
-    this.#pump();
+    this.#dispatcher.push(businessId, pending);
     return pending.id;
   }
 
@@ -176,38 +179,23 @@ export class Notifier implements DashboardNotifier {
     return this.#breaker.state === 'open' && this.#now() < this.#breaker.reopensAt;
   }
 
-  #pump(): void {
-    while (this.#inFlight < this.#settings.concurrency && this.#queue.size > 0) {
-      if (this.#circuitBlocked() || this.#disabledBecause !== undefined) {
-        if (this.#outbox !== undefined) this.#handOverQueue();
-        else if (this.#disabledBecause !== undefined)
-          this.#drop(this.#queue.drain().length, 'the endpoint is gone (410) and there is no outbox');
-        else this.#wakeAt(this.#breaker.reopensAt);
-        return;
-      }
-      if (this.#now() < this.#heldUntil) {
-        this.#wakeAt(this.#heldUntil);
-        return;
-      }
-      const next = this.#queue.take();
-      if (next === undefined) return; // every queued business has one in flight already
-      const { key, item } = next;
-      if (this.#outbox?.hasWaiting(key)) {
-        // An older event of this business is in the outbox: this one waits behind it.
-        this.#toOutbox(item, 'an older event of the business is in the outbox');
-        this.#queue.done(key);
-        continue;
-      }
-      this.#inFlight += 1;
-      void this.#deliver(item).finally(() => {
-        this.#inFlight -= 1;
-        this.#queue.done(key);
-        this.#metrics.queueDepth(this.#queue.size);
-        this.#pump();
-        this.#checkIdle();
-      });
+  /** Whether queued events may start: not while the circuit is open or the endpoint is gone. */
+  #gate(): Gate {
+    if (this.#circuitBlocked() || this.#disabledBecause !== undefined) {
+      if (this.#outbox !== undefined) this.#handOverQueue();
+      else if (this.#disabledBecause !== undefined)
+        this.#drop(this.#dispatcher.drain().length, 'the endpoint is gone (410) and there is no outbox');
+      else return this.#breaker.reopensAt;
+      return 'stop';
     }
-    this.#checkIdle();
+    return this.#now() < this.#heldUntil ? this.#heldUntil : 'go';
+  }
+
+  /** An older event of this business is in the outbox: this one waits behind it rather than overtake. */
+  #admit(key: string, item: Pending): boolean {
+    if (!this.#outbox?.hasWaiting(key)) return true;
+    this.#toOutbox(item, 'an older event of the business is in the outbox');
+    return false;
   }
 
   async #deliver(item: Pending): Promise<void> {
@@ -244,7 +232,7 @@ export class Notifier implements DashboardNotifier {
     if (this.#breaker.state !== 'closed' && !this.#stopping.signal.aborted && this.#disabledBecause === undefined) {
       // Kept in memory, not attempted: wait for the breaker's probe rather than spin.
       this.#heldUntil = Math.max(this.#breaker.reopensAt, this.#now() + this.#settings.baseDelayMs);
-      this.#queue.unshift(item.businessId, item);
+      this.#dispatcher.unshift(item.businessId, item);
       return;
     }
     this.#drop(1, `delivery failed (${reason})`);
@@ -264,8 +252,7 @@ export class Notifier implements DashboardNotifier {
   }
 
   #handOverQueue(): void {
-    for (const item of this.#queue.drain()) this.#toOutbox(item, 'the circuit is open');
-    this.#metrics.queueDepth(0);
+    for (const item of this.#dispatcher.drain()) this.#toOutbox(item, 'the circuit is open');
   }
 
   #reject(item: Pending, message: string): void {
@@ -298,36 +285,14 @@ export class Notifier implements DashboardNotifier {
     }
   }
 
-  #wakeAt(at: number): void {
-    if (this.#wakeTimer !== undefined) return;
-    this.#wakeTimer = setTimeout(
-      () => {
-        this.#wakeTimer = undefined;
-        this.#pump();
-      },
-      Math.max(1, at - this.#now()),
-    );
-    this.#wakeTimer.unref();
-  }
-
   #logOnce(key: string, level: 'warn' | 'error', message: string): void {
     if (this.#logged.has(key)) return;
     this.#logged.add(key);
     this.#logger[level](message);
   }
 
-  #checkIdle(): void {
-    if (this.#inFlight > 0 || (this.#queue.size > 0 && !this.#circuitBlocked())) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
   idle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#idleWaiters.push(resolve);
-      this.#checkIdle();
-    });
+    return this.#dispatcher.idle();
   }
 
   flushOutbox(): void {
@@ -337,8 +302,8 @@ export class Notifier implements DashboardNotifier {
   stats() {
     const outbox = this.#closed || this.#outbox === undefined ? { waiting: 0, dead: 0 } : this.#outbox.stats(this.#now());
     return {
-      queued: this.#queue.size,
-      inFlight: this.#inFlight,
+      queued: this.#dispatcher.size,
+      inFlight: this.#dispatcher.inFlight,
       outboxWaiting: outbox.waiting,
       outboxDead: outbox.dead,
       circuit: this.#breaker.state,
@@ -352,22 +317,22 @@ export class Notifier implements DashboardNotifier {
 
   async #stop(): Promise<void> {
     this.#stopping.abort();
-    clearTimeout(this.#wakeTimer);
+    this.#dispatcher.stop();
     const deadline = sleep(this.#settings.shutdownTimeoutMs, 'deadline', { ref: false });
     await Promise.race([this.idle(), deadline]);
     this.#cut.abort();
     await this.#drainer?.stop();
-    const left = this.#queue.drain();
+    const inFlight = this.#dispatcher.inFlight;
+    const left = this.#dispatcher.drain();
     if (this.#outbox !== undefined) {
       const released = this.#outbox.releaseLive();
       this.#metrics.outcome('outboxed', released);
       if (released > 0) this.#logger.info(`dashboard webhook: ${released} undelivered event(s) written to the outbox at shutdown`);
       const stats = this.#outbox.stats(this.#now());
       this.#metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
-    } else if (left.length + this.#inFlight > 0) {
-      this.#drop(left.length + this.#inFlight, 'undelivered at shutdown and there is no outbox');
+    } else if (left.length + inFlight > 0) {
+      this.#drop(left.length + inFlight, 'undelivered at shutdown and there is no outbox');
     }
-    this.#metrics.queueDepth(0);
     this.#closed = true;
     this.#outbox?.close();
     this.#http.close();
