@@ -5,7 +5,7 @@ import { GenesisConfigError } from '../config/config-error.ts';
 import { parsePositiveNumber, readEnv } from '../config/parse.ts';
 import { consoleLogger } from '../logging/logger.ts';
 import { createDashboardNotifier } from '../webhook/dashboard-notifier.ts';
-import { NOTIFIER_DEFAULTS } from '../webhook/notifier-options.ts';
+import { resolveNotifierSettings } from '../webhook/notifier-options.ts';
 import { Outbox, type OutboxRow } from '../webhook/outbox.ts';
 import { defaultOutboxDir } from '../webhook/outbox-location.ts';
 import type { Command } from './command.ts';
@@ -48,7 +48,8 @@ export const outboxCommand: Command = {
         if (!values.json) console.log(`${rows.length} event(s) in ${dir}`);
         return 0;
       }
-      const replayed = outbox.requeue(values.id, Date.now(), NOTIFIER_DEFAULTS.outboxMaxAgeMs);
+      // A replayed event gets a fresh maximum age (GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS, default 72 h).
+      const replayed = outbox.requeue(values.id, Date.now(), resolveNotifierSettings({ outbox: dir }).outboxMaxAgeMs);
       console.log(`${replayed} dead letter(s) back in line in ${dir}`);
     } finally {
       outbox.close();
