@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 export const OUTBOX_FILE = 'outbox.sqlite';
 
@@ -39,6 +39,11 @@ CREATE INDEX IF NOT EXISTS events_by_state ON events (state, business_id, seq);`
 const COLUMNS = `id, business_id AS businessId, update_type AS updateType, body, accepted_at AS acceptedAt, state, attempts,
   next_attempt_at AS nextAttemptAt, expires_at AS expiresAt, last_error AS lastError`;
 
+/** Loaded on first use, not at import: importing the SDK entry point costs nothing (and warns of nothing) without an outbox. */
+function sqlite(): typeof import('node:sqlite') {
+  return process.getBuiltinModule('node:sqlite');
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -60,7 +65,7 @@ export class Outbox {
   constructor(dir: string, { fsync = false }: { fsync?: boolean } = {}) {
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
-    this.#db = new DatabaseSync(join(dir, OUTBOX_FILE), { timeout: 5000 });
+    this.#db = new (sqlite().DatabaseSync)(join(dir, OUTBOX_FILE), { timeout: 5000 });
     this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${fsync ? 'FULL' : 'NORMAL'};${SCHEMA}`);
     this.#insert = this.#db.prepare(
       `INSERT OR IGNORE INTO events (id, business_id, update_type, body, accepted_at, expires_at, state, owner, next_attempt_at)
