@@ -6,12 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const PARTS = ['cardinality.ts'];
+const PARTS = ['cardinality.ts', 'webhook.ts'];
 
 let failed = false;
 for (const part of PARTS) {
   console.log(`\n== bench/${part}`);
-  const result = spawnSync(process.execPath, [fileURLToPath(new URL(part, import.meta.url))], { stdio: 'inherit' });
+  const file = fileURLToPath(new URL(part, import.meta.url));
+  const result = spawnSync(process.execPath, ['--expose-gc', file], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;

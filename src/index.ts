@@ -80,3 +80,19 @@ export type {
 } from './instruments/genesis-metrics.ts';
 export { consoleLogger, type Logger, silentLogger } from './logging/logger.ts';
 export { VERSION } from './version.ts';
+export {
+  type BusinessInfo,
+  billedEvent,
+  createdEvent,
+  type DashboardEvent,
+  deployedEvent,
+  deploymentFailedEvent,
+  lifecycleEvent,
+  takenDownEvent,
+} from './webhook/lifecycle-events.ts';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  type VerifyWebhookOptions,
+  type VerifyWebhookResult,
+  verifyWebhook,
+} from './webhook/verify.ts';

@@ -19,3 +19,14 @@ export {
   serializeReader,
   type TelemetryPushOptions,
 } from './push/pushgateway.ts';
+export { createDashboardNotifier, type DashboardNotifier } from './webhook/dashboard-notifier.ts';
+export { WEBHOOK_METER_NAME } from './webhook/delivery-metrics.ts';
+export { type DashboardNotifierOptions, NOTIFIER_DEFAULTS } from './webhook/notifier-options.ts';
+export { Outbox, type OutboxRow } from './webhook/outbox.ts';
+export { defaultOutboxDir } from './webhook/outbox-location.ts';
+export {
+  type ReceivedEvent,
+  startVerifyingReceiver,
+  type VerifyingReceiver,
+  type VerifyingReceiverOptions,
+} from './webhook/verifying-receiver.ts';

@@ -21,8 +21,8 @@ export const WEBHOOK_FAILURE_REASONS = [
 ] as const;
 export type WebhookFailureReason = (typeof WEBHOOK_FAILURE_REASONS)[number];
 
-/** What finally became of one event. */
-export const WEBHOOK_OUTCOMES = ['delivered', 'rejected', 'outboxed', 'dead_lettered'] as const;
+/** What finally became of one event (dropped: undeliverable with the outbox turned off). */
+export const WEBHOOK_OUTCOMES = ['delivered', 'rejected', 'outboxed', 'dead_lettered', 'dropped'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export const WEBHOOK_CIRCUIT_STATES = ['closed', 'half_open', 'open'] as const;
@@ -40,7 +40,7 @@ export const WEBHOOK_METRICS = [
     name: 'genesis_meta_agent_dashboard_webhook_deliveries',
     kind: 'counter',
     unit: '{event}',
-    description: 'Dashboard webhook events by final outcome (outboxed: kept on disk for a later retry).',
+    description: 'Dashboard webhook events by final outcome (outboxed: kept on disk for a later retry; dropped: lost, no outbox).',
     labels: [{ key: 'outcome', description: 'What became of the event.', values: WEBHOOK_OUTCOMES }],
   },
   {

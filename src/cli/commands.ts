@@ -2,8 +2,12 @@
 import { auditCommand } from './audit-command.ts';
 import type { Command } from './command.ts';
 import { demoCommand } from './demo-command.ts';
+import { outboxCommand } from './outbox-command.ts';
+import { receiveCommand } from './receive-command.ts';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   demo: demoCommand,
   audit: auditCommand,
+  receive: receiveCommand,
+  outbox: outboxCommand,
 };

@@ -3,8 +3,11 @@
  * steps the agent `rate` times a second, prints progress, and stops on the
  * deadline or when `stop()` is called (Ctrl-C in the CLI).
  */
+import { createNoopMeter } from '@opentelemetry/api';
 import type { Logger } from '../logging/logger.ts';
 import { startTelemetry, type Telemetry } from '../pipeline/start-telemetry.ts';
+import { createDashboardNotifier } from '../webhook/dashboard-notifier.ts';
+import { WEBHOOK_METER_NAME } from '../webhook/delivery-metrics.ts';
 import type { DemoSettings } from './demo-options.ts';
 import { seededRandom } from './random.ts';
 import { type AgentTally, SimulatedAgent } from './simulated-agent.ts';
@@ -40,7 +43,13 @@ export async function runDemo(
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  const agent = new SimulatedAgent(telemetry.metrics, seededRandom(settings.seed));
+  // With GENESIS_DASHBOARD_URL set, lifecycle events go to the dashboard; its delivery metrics show on /metrics.
+  const notifier = createDashboardNotifier({
+    meter: telemetry.getMeter(WEBHOOK_METER_NAME) ?? createNoopMeter(),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  const agent = new SimulatedAgent(telemetry.metrics, seededRandom(settings.seed), (event) => notifier.notify(event));
   const ticksPerSecond = Math.min(settings.rate, MAX_TICKS_PER_SECOND);
   const stepsPerTick = settings.rate / ticksPerSecond;
   let owed = 0;
@@ -63,6 +72,7 @@ export async function runDemo(
       clearInterval(attack);
       clearInterval(progress);
       clearTimeout(deadline);
+      await notifier.shutdown();
       await telemetry.shutdown();
       resolveFinished(agent.tally);
       return agent.tally;
@@ -81,6 +91,7 @@ export async function runDemo(
     output(`simulating ${settings.rate} businesses/s ${until} (seed ${settings.seed})`);
     if (settings.authFailures > 0) output(`simulating an attack: ${settings.authFailures} extra auth failures/s`);
   }
+  if (notifier.enabled) output(`sending lifecycle events to the dashboard (outbox ${notifier.outboxDir ?? 'off'})`);
   return { telemetry, agent, finished, stop };
 }
 

@@ -14,6 +14,7 @@ import {
   type TakedownStatus,
 } from '../catalog/vocabulary.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
+import { createdEvent, type DashboardEvent, deployedEvent, deploymentFailedEvent, takenDownEvent } from '../webhook/lifecycle-events.ts';
 import { BUSINESS_PROFILES } from './business-profiles.ts';
 import { between, chance, logNormal, pick, type Random } from './random.ts';
 
@@ -54,10 +55,13 @@ export class SimulatedAgent {
   readonly #random: Random;
   readonly #live: LiveBusiness[] = [];
   #nextId = 1;
+  /** Where lifecycle events go (the dashboard notifier), if anywhere. */
+  readonly #onEvent: (event: DashboardEvent) => void;
 
-  constructor(metrics: GenesisMetrics, random: Random) {
+  constructor(metrics: GenesisMetrics, random: Random, onEvent: (event: DashboardEvent) => void = () => {}) {
     this.#metrics = metrics;
     this.#random = random;
+    this.#onEvent = onEvent;
   }
 
   /** Simulates one business creation and the activity around it. */
@@ -103,13 +107,18 @@ export class SimulatedAgent {
       deploymentType: chance(random, 0.85) ? 'production' : pick(random, DEPLOYMENT_TYPES),
       costUsd: Math.round(logNormal(random, 0.4, 0.6) * 100) / 100,
     });
+    const id = `biz-${String(this.#nextId++).padStart(6, '0')}`;
+    const info = { businessName: `Demo ${type} ${id}`, businessType: type };
+    this.#onEvent(createdEvent(id, info));
     if (!succeeded) {
+      this.#onEvent(deploymentFailedEvent(id, { ...info, error: 'simulated deployment failure' }));
       this.tally.deploymentsFailed += 1;
       return;
     }
+    this.#onEvent(deployedEvent(id, { ...info, deploymentUrl: `https://${id}.example.com`, validationPassed: true }));
     this.tally.deployed += 1;
     const business: LiveBusiness = {
-      id: `biz-${String(this.#nextId++).padStart(6, '0')}`,
+      id,
       type,
       health: 0.6 + random() * 0.4,
       mrrUsd: Math.round(logNormal(random, BUSINESS_PROFILES[type].medianMrrUsd, 0.5)),
@@ -135,7 +144,10 @@ export class SimulatedAgent {
     if (this.#live.length > MAX_LIVE_BUSINESSES || (this.#live.length > 0 && chance(random, 0.08))) {
       const business = this.#live.shift();
       const status: TakedownStatus = chance(random, 0.85) ? 'success' : 'partial';
-      if (business) this.#metrics.businessTakenDown({ businessId: business.id, status });
+      if (business !== undefined) {
+        this.#metrics.businessTakenDown({ businessId: business.id, status });
+        this.#onEvent(takenDownEvent(business.id, { status }));
+      }
       this.tally.takenDown += 1;
     }
     // Sometimes the agent is asked to take down a business that is already gone.

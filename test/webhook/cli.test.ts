@@ -1,0 +1,76 @@
+/**
+ * The CLI path by hand, as a user runs it: `receive` verifies and prints what
+ * the demo sends through the notifier; `outbox list` and `outbox replay` show
+ * and redeliver dead letters.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Outbox } from '../../src/webhook/outbox.ts';
+import { scrape } from '../support/exposition.ts';
+import { type RunningProcess, startCli } from '../support/processes.ts';
+import { SECRET, tempOutbox } from './support.ts';
+
+describe('genesis-telemetry receive, fed by the demo and by outbox replay', () => {
+  let receiver: RunningProcess;
+  let url: string;
+
+  before(async () => {
+    receiver = startCli(['receive', '--port', '0', '--secret', SECRET]);
+    url = (await receiver.waitForOutput(/receiving on (http:\S+)/))[1] as string;
+  });
+  after(() => receiver.stop());
+
+  it('refuses a request whose signature does not verify', async () => {
+    const response = await fetch(`${url}/api/businesses/b1/events`, {
+      method: 'POST',
+      headers: { 'webhook-id': 'msg_x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+      body: '{}',
+    });
+    assert.equal(response.status, 401);
+    await receiver.waitForOutput(/refused: no matching signature/);
+  });
+
+  it('prints the lifecycle events the demo sends, and the demo serves the webhook metrics', async () => {
+    const demo = startCli(['demo', '--port', '0', '--rate', '20', '--duration', '4', '--seed', '3'], {
+      GENESIS_DASHBOARD_URL: url,
+      GENESIS_DASHBOARD_WEBHOOK_SECRET: SECRET,
+      GENESIS_DASHBOARD_OUTBOX: tempOutbox(),
+    });
+    const metricsUrl = (await demo.waitForOutput(/serving metrics at (http:\S+)/))[1] as string;
+    await demo.waitForOutput(/sending lifecycle events to the dashboard/);
+    for (const type of ['created', 'deployed', 'taken_down'])
+      await receiver.waitForOutput(new RegExp(`event ${type} business=biz-\\d+ id=msg_`));
+    const text = (await scrape(metricsUrl)).text;
+    assert.match(text, /genesis_meta_agent_dashboard_webhook_deliveries_total\{outcome="delivered"[^}]*\} [1-9]/);
+    assert.equal(await demo.exited, 0, demo.output());
+  });
+
+  it('outbox list shows dead letters; outbox replay delivers them with their ids', async () => {
+    const dir = tempOutbox();
+    const outbox = new Outbox(dir);
+    const body = JSON.stringify({ business_id: 'dl-1', update_type: 'deployed', data: { n: 1 }, timestamp: new Date().toISOString() });
+    outbox.add({ id: 'msg_deadletter1', businessId: 'dl-1', updateType: 'deployed', body, acceptedAt: Date.now() }, 'waiting', Date.now());
+    outbox.toDead('msg_deadletter1', 'dl-1', 4, 'HTTP 404');
+    outbox.close();
+
+    const list = startCli(['outbox', 'list', '--dir', dir]);
+    assert.equal(await list.exited, 0, list.output());
+    assert.match(list.output(), /dead +msg_deadletter1 deployed business=dl-1 .*attempts=4 error=HTTP 404/);
+    assert.match(list.output(), /1 event\(s\) in/);
+
+    const replay = startCli(['outbox', 'replay', '--dir', dir], { GENESIS_DASHBOARD_URL: url, GENESIS_DASHBOARD_WEBHOOK_SECRET: SECRET });
+    assert.equal(await replay.exited, 0, replay.output());
+    assert.match(replay.output(), /1 dead letter\(s\) back in line/);
+    await receiver.waitForOutput(/event deployed business=dl-1 id=msg_deadletter1 data=\{"n":1\}/);
+
+    const empty = startCli(['outbox', 'list', '--all', '--dir', dir]);
+    assert.equal(await empty.exited, 0);
+    assert.match(empty.output(), /^0 event\(s\) in/m);
+  });
+
+  it('explains a missing action', async () => {
+    const run = startCli(['outbox']);
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /outbox needs an action: list or replay/);
+  });
+});
