@@ -20,7 +20,6 @@ export {
   type TelemetryPushOptions,
 } from './push/pushgateway.ts';
 export { createDashboardNotifier, type DashboardNotifier } from './webhook/dashboard-notifier.ts';
-export { WEBHOOK_METER_NAME } from './webhook/delivery-metrics.ts';
 export { type DashboardNotifierOptions, NOTIFIER_DEFAULTS } from './webhook/notifier-options.ts';
 export { Outbox, type OutboxRow } from './webhook/outbox.ts';
 export { defaultOutboxDir } from './webhook/outbox-location.ts';

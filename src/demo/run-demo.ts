@@ -4,10 +4,11 @@
  * deadline or when `stop()` is called (Ctrl-C in the CLI).
  */
 import { createNoopMeter } from '@opentelemetry/api';
+import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import type { Logger } from '../logging/logger.ts';
 import { startTelemetry, type Telemetry } from '../pipeline/start-telemetry.ts';
+import { VERSION } from '../version.ts';
 import { createDashboardNotifier } from '../webhook/dashboard-notifier.ts';
-import { WEBHOOK_METER_NAME } from '../webhook/delivery-metrics.ts';
 import type { DemoSettings } from './demo-options.ts';
 import { seededRandom } from './random.ts';
 import { type AgentTally, SimulatedAgent } from './simulated-agent.ts';
@@ -45,7 +46,7 @@ export async function runDemo(
   });
   // With GENESIS_DASHBOARD_URL set, lifecycle events go to the dashboard; its delivery metrics show on /metrics.
   const notifier = createDashboardNotifier({
-    meter: telemetry.getMeter(WEBHOOK_METER_NAME) ?? createNoopMeter(),
+    meter: telemetry.getMeter(METER_NAME, VERSION) ?? createNoopMeter(),
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -1,6 +1,9 @@
 /**
  * The notifier's own metrics, created from the catalog on the Meter it is
  * given (a no-op Meter costs nothing). Never labelled with a business id.
+ * Give it the adapter's scope (`telemetry.getMeter(METER_NAME)`): the
+ * pipeline's views (buckets, series limits) select that scope, and the
+ * adapter's own counters then stay one family.
  */
 import { type Meter, metrics } from '@opentelemetry/api';
 import {
@@ -12,17 +15,16 @@ import {
   type WebhookOutcome,
 } from '../catalog/webhook-metrics.ts';
 import { CatalogInstrument } from '../instruments/catalog-instrument.ts';
+import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { DropAccounting } from '../instruments/drop-accounting.ts';
 import type { Logger } from '../logging/logger.ts';
 import { VERSION } from '../version.ts';
-
-export const WEBHOOK_METER_NAME = 'genesis-telemetry-webhook';
 
 export class DeliveryMetrics {
   readonly #instruments = new Map<WebhookMetricName, CatalogInstrument>();
 
   constructor(meter: Meter | undefined, logger: Logger) {
-    const used = meter ?? metrics.getMeter(WEBHOOK_METER_NAME, VERSION);
+    const used = meter ?? metrics.getMeter(METER_NAME, VERSION);
     const drops = new DropAccounting(used, logger);
     for (const spec of WEBHOOK_METRICS) {
       const instrument = new CatalogInstrument(used, spec, drops);
