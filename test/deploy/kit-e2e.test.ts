@@ -11,8 +11,9 @@
  * the shipped ones, so the spike is large: rate()[5m] over the few seconds of
  * data a test has is about (seconds of data / 300) of the true rate.
  *
- * The dashboard webhook's series come from a second target (see
- * test/support/webhook-series.ts) until the demo runs a real notifier.
+ * The dashboard webhook's series come from the demo's real notifier, sending
+ * its lifecycle events to a dashboard in the test that fails one request in
+ * four (503), so failures, retries, deliveries and the outbox all move.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +31,7 @@ import {
   testAlertmanagerConfig,
   testPrometheusConfig,
 } from '../support/deploy-kit.ts';
+import { type FlakyDashboard, startFlakyDashboard } from '../support/flaky-dashboard.ts';
 import { type RunningProcess, startCli } from '../support/processes.ts';
 import {
   type AlertmanagerServer,
@@ -39,7 +41,6 @@ import {
   startPrometheusWithConfig,
 } from '../support/servers.ts';
 import { waitFor } from '../support/wait.ts';
-import { startWebhookSeriesTarget, type WebhookSeriesTarget } from '../support/webhook-series.ts';
 
 const missing = await ensureServers();
 /** Auth failures per second the demo adds: far above the 5/s threshold, see above. */
@@ -50,7 +51,7 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
   let receiver: AlertReceiver;
   let alertmanager: AlertmanagerServer;
   let demo: RunningProcess;
-  let webhookSeries: WebhookSeriesTarget;
+  let dashboard: FlakyDashboard;
   let prometheus: PrometheusServer;
   let dir: string;
 
@@ -58,22 +59,25 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
     dir = await mkdtemp(join(tmpdir(), 'genesis-kit-'));
     receiver = await startAlertReceiver();
     alertmanager = await startAlertmanager(testAlertmanagerConfig(receiver.url));
-    demo = startCli(['demo', '--port', '0', '--rate', '20', '--auth-failures', String(ATTACK), '--quiet']);
+    dashboard = await startFlakyDashboard({ failEvery: 4 });
+    demo = startCli(['demo', '--port', '0', '--rate', '20', '--auth-failures', String(ATTACK), '--quiet'], {
+      GENESIS_DASHBOARD_URL: dashboard.url,
+      GENESIS_DASHBOARD_OUTBOX: join(dir, 'outbox'),
+    });
     const agent = (await demo.waitForOutput(/serving metrics at http:\/\/(\S+)\/metrics/))[1] as string;
-    webhookSeries = await startWebhookSeriesTarget();
     const alerts = join(dir, 'alerts.yml');
     await writeFile(alerts, alertsWithShortFor('0s'));
     const config = testPrometheusConfig({
-      agentTargets: [agent, webhookSeries.target],
+      agentTargets: [agent],
       ruleFiles: [RECORDING_RULES, alerts],
       alertmanager: alertmanager.address,
     });
     prometheus = await startPrometheusWithConfig(config);
     await waitFor(
-      'both targets to be up',
+      'the agent to be up',
       async () => {
         const up = await prometheus.query(`up{job="${AGENT_JOB}"} == 1`);
-        return up.length === 2 || undefined;
+        return up.length === 1 || undefined;
       },
       SLOW,
     );
@@ -81,7 +85,7 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
 
   after(async () => {
     await prometheus?.stop();
-    await webhookSeries?.stop();
+    await dashboard?.close();
     await demo?.stop();
     await alertmanager?.stop();
     await receiver?.close();
