@@ -13,12 +13,14 @@ import {
   type DataPoint,
   DataPointType,
   type GaugeMetricData,
+  type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { BUSINESS_METRICS } from '../catalog/business-metrics.ts';
 import type { BusinessRecord, BusinessSeriesStore } from '../instruments/business-series-store.ts';
 import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { VERSION } from '../version.ts';
+import { histogramMetrics } from './histogram-metrics.ts';
 
 type Field = 'mrrUsd' | 'confidence' | 'healthScore';
 
@@ -44,19 +46,32 @@ export interface BusinessMetricProducerOptions {
   enabled?: boolean;
 }
 
+/**
+ * Also serves the catalog histograms the adapter keeps itself (the store's
+ * histogram registry): making the producer tells the recording API made on
+ * the same store afterwards that a producer collects them, so it keeps them
+ * in its own cells instead of the Meter's histograms.
+ */
 export function createBusinessMetricProducer(store: BusinessSeriesStore, options: BusinessMetricProducerOptions = {}): MetricProducer {
   const enabled = options.enabled ?? true;
+  store.histograms.collected = true;
   return {
     async collect() {
-      if (!enabled) return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [] }, errors: [] };
-      store.sweep();
-      const time = millisToHrTime(Date.now());
-      const points: DataPoint<number>[][] = GAUGES.map(() => []);
-      for (const record of store.records()) addPoints(record, points, time);
-      const metrics = GAUGES.map(([name], i) => gauge(name, points[i] ?? [])).filter((metric) => metric.dataPoints.length > 0);
+      const nowMs = Date.now();
+      const metrics: MetricData[] = histogramMetrics(store.histograms, nowMs);
+      if (enabled) {
+        store.sweep();
+        const time = millisToHrTime(nowMs);
+        const points: DataPoint<number>[][] = GAUGES.map(() => []);
+        for (const record of store.records()) addPoints(record, points, time);
+        for (const [i, [name]] of GAUGES.entries()) if ((points[i]?.length ?? 0) > 0) metrics.push(gauge(name, points[i] ?? []));
+      }
       return {
         // The reader keeps its own resource; only the scope metrics are merged.
-        resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: { name: METER_NAME, version: VERSION }, metrics }] },
+        resourceMetrics: {
+          resource: emptyResource(),
+          scopeMetrics: metrics.length === 0 ? [] : [{ scope: { name: METER_NAME, version: VERSION }, metrics }],
+        },
         errors: [],
       };
     },
