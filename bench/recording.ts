@@ -66,7 +66,10 @@ const plainCells = counterLabels.map(() => ({ value: 0 }));
 const plainHistograms = new Map<string, { counts: number[]; sum: number; count: number }>();
 function plainObserve(labels: { business_type: string }, value: number): void {
   let cell = plainHistograms.get(labels.business_type);
-  if (cell === undefined) plainHistograms.set(labels.business_type, (cell = { counts: BUCKETS.map(() => 0).concat(0), sum: 0, count: 0 }));
+  if (cell === undefined) {
+    cell = { counts: BUCKETS.map(() => 0).concat(0), sum: 0, count: 0 };
+    plainHistograms.set(labels.business_type, cell);
+  }
   let i = 0;
   while (i < BUCKETS.length && value > (BUCKETS[i] as number)) i++;
   cell.counts[i] = (cell.counts[i] ?? 0) + 1;
@@ -81,8 +84,7 @@ const counterCases = (series: 1 | 30): Case[] => [
     'plain Map get+set',
     series,
     (i) => {
-      const l = at(counterLabels, i, series);
-      const key = `${l.business_type}|${l.status}`;
+      const key = at(counterKeys, i, series);
       plainCounts.set(key, (plainCounts.get(key) ?? 0) + 1);
     },
   ],

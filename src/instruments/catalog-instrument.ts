@@ -7,10 +7,10 @@
  */
 import type { Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
 import { type InstrumentSpec, isEnumLabel, OVERFLOW_LABEL_VALUE } from '../catalog/types.ts';
+import type { CellRegistry } from './cell-registry.ts';
 import { type CellReporting, reportCells } from './cell-reporting.ts';
 import type { DropAccounting } from './drop-accounting.ts';
 import { checkValue, resolveLabels } from './guard.ts';
-import type { HistogramRegistry } from './histogram-registry.ts';
 import type { SeriesCell } from './series-cells.ts';
 import { SeriesIndex } from './series-index.ts';
 
@@ -53,14 +53,14 @@ export class CatalogInstrument {
   readonly #min: number;
   readonly #max: number;
 
-  /** `maxIds` overrides the catalog's `maxSeries`; `histograms` is the producer's registry when one collects them. */
-  constructor(meter: Meter, spec: InstrumentSpec, drops: DropAccounting, maxIds = spec.maxSeries, histograms?: HistogramRegistry) {
+  /** `maxIds` overrides the catalog's `maxSeries`; `cells` is the registry a producer may collect. */
+  constructor(meter: Meter, spec: InstrumentSpec, drops: DropAccounting, maxIds = spec.maxSeries, cells?: CellRegistry) {
     this.spec = spec;
     this.#drops = drops;
     this.#maxIds = maxIds ?? Number.POSITIVE_INFINITY;
     this.#seenIds = new Map(spec.labels.filter((label) => !isEnumLabel(label)).map((label) => [label.key, new Set<string>()]));
     this.#index = new SeriesIndex(spec.labels.map((label) => label.key));
-    this.#reporting = reportCells(meter, spec, this.#series, histograms);
+    this.#reporting = reportCells(meter, spec, this.#series, cells);
     this.#min = Math.max(spec.range?.[0] ?? -Infinity, spec.kind === 'gauge' ? -Infinity : 0);
     this.#max = spec.range?.[1] ?? Infinity;
   }
@@ -151,7 +151,10 @@ export class CatalogInstrument {
   #cell(attributes: Record<string, string>): SeriesCell {
     const key = this.spec.labels.map((label) => attributes[label.key]).join('\u0000');
     let cell = this.#series.get(key);
-    if (cell === undefined) this.#series.set(key, (cell = this.#reporting.newCell(Object.freeze({ ...attributes }))));
+    if (cell === undefined) {
+      cell = this.#reporting.newCell(Object.freeze({ ...attributes }));
+      this.#series.set(key, cell);
+    }
     return cell;
   }
 

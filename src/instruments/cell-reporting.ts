@@ -1,13 +1,14 @@
 /**
- * How the cells of one catalog instrument reach OpenTelemetry, through the
- * API only: counters and gauges as observable instruments whose callback
- * reads the cells at collection time; histograms through the producer's
- * registry when a producer collects them, else into the Meter's own
- * (synchronous) histogram with the series' attributes built once.
+ * How the cells of one catalog instrument reach OpenTelemetry. When a
+ * producer collects the registry, it reports every cell (see cell-registry.ts)
+ * and nothing is made on the Meter. Otherwise, through the API only: counters
+ * and gauges as observable instruments whose callback reads the cells at
+ * collection time, histograms into the Meter's own synchronous histogram with
+ * the series' attributes built once.
  */
 import type { Meter, Observable } from '@opentelemetry/api';
 import type { InstrumentSpec } from '../catalog/types.ts';
-import type { HistogramRegistry } from './histogram-registry.ts';
+import type { CellRegistry } from './cell-registry.ts';
 import { type HistogramCell, newHistogramCell, observeHistogram, type SeriesCell, type ValueCell } from './series-cells.ts';
 
 export interface CellReporting {
@@ -16,6 +17,14 @@ export interface CellReporting {
   /** Applies one validated measurement to a cell. */
   update(cell: SeriesCell, value: number): void;
 }
+
+const newValueCell = (attributes: Readonly<Record<string, string>>): ValueCell => ({ attributes, value: 0 });
+const add = (cell: SeriesCell, value: number) => {
+  (cell as ValueCell).value += value;
+};
+const set = (cell: SeriesCell, value: number) => {
+  (cell as ValueCell).value = value;
+};
 
 /** Reports every cell's value at each collection. */
 function observeCells(observable: Observable, series: ReadonlyMap<string, SeriesCell>): void {
@@ -32,28 +41,24 @@ export function reportCells(
   meter: Meter,
   spec: InstrumentSpec,
   series: ReadonlyMap<string, SeriesCell>,
-  histograms: HistogramRegistry | undefined,
+  registry: CellRegistry | undefined,
 ): CellReporting {
+  const boundaries = [...(spec.buckets ?? [])];
+  const observe = (cell: SeriesCell, value: number) => observeHistogram(cell as HistogramCell, boundaries, value);
+  if (registry?.collected === true) {
+    registry.register({ spec, boundaries, series, startTimeMs: Date.now() });
+    if (spec.kind === 'histogram') return { newCell: (attributes) => newHistogramCell(attributes, boundaries), update: observe };
+    return { newCell: newValueCell, update: spec.kind === 'counter' ? add : set };
+  }
   const options = { description: spec.description, unit: spec.unit };
-  const newValueCell = (attributes: Readonly<Record<string, string>>): ValueCell => ({ attributes, value: 0 });
   switch (spec.kind) {
-    case 'counter': {
+    case 'counter':
       observeCells(meter.createObservableCounter(spec.name, options), series);
-      return { newCell: newValueCell, update: (cell, value) => ((cell as ValueCell).value += value) };
-    }
-    case 'gauge': {
+      return { newCell: newValueCell, update: add };
+    case 'gauge':
       observeCells(meter.createObservableGauge(spec.name, options), series);
-      return { newCell: newValueCell, update: (cell, value) => ((cell as ValueCell).value = value) };
-    }
+      return { newCell: newValueCell, update: set };
     case 'histogram': {
-      const boundaries = [...(spec.buckets ?? [])];
-      if (histograms?.collected === true) {
-        histograms.register({ spec, boundaries, series: series as ReadonlyMap<string, HistogramCell>, startTimeMs: Date.now() });
-        return {
-          newCell: (attributes) => newHistogramCell(attributes, boundaries),
-          update: (cell, value) => observeHistogram(cell as HistogramCell, boundaries, value),
-        };
-      }
       // Advice carries the buckets to any SDK, also one the application runs itself.
       const histogram = meter.createHistogram(spec.name, { ...options, advice: { explicitBucketBoundaries: boundaries } });
       return {

@@ -35,7 +35,10 @@ export class SeriesIndex<Cell> {
     for (let i = 0; i < keys.length - 1; i++) {
       const value = labels[keys[i] as string];
       let next = node.get(value) as Map<unknown, unknown> | undefined;
-      if (next === undefined) node.set(value, (next = new Map()));
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
       node = next;
     }
     node.set(labels[keys[keys.length - 1] as string], cell);

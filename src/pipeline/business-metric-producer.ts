@@ -20,7 +20,7 @@ import { BUSINESS_METRICS } from '../catalog/business-metrics.ts';
 import type { BusinessRecord, BusinessSeriesStore } from '../instruments/business-series-store.ts';
 import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { VERSION } from '../version.ts';
-import { histogramMetrics } from './histogram-metrics.ts';
+import { cellMetrics, newDeltaMemory } from './cell-metrics.ts';
 
 type Field = 'mrrUsd' | 'confidence' | 'healthScore';
 
@@ -44,21 +44,27 @@ function gauge(name: string, points: DataPoint<number>[]): GaugeMetricData {
 export interface BusinessMetricProducerOptions {
   /** Serve per-business series at all; off leaves only the portfolio aggregates. @default true */
   enabled?: boolean;
+  /** Serve the catalog series the adapter keeps (off where the endpoint renders them itself). @default true */
+  catalogCells?: boolean;
+  /** The temporality the reader wants for counters and histograms. @default 'cumulative' */
+  temporality?: 'cumulative' | 'delta';
 }
 
 /**
- * Also serves the catalog histograms the adapter keeps itself (the store's
- * histogram registry): making the producer tells the recording API made on
- * the same store afterwards that a producer collects them, so it keeps them
- * in its own cells instead of the Meter's histograms.
+ * Also serves the catalog series the adapter keeps itself (the store's cell
+ * registry): making the producer tells the recording API made on the same
+ * store afterwards that a producer collects them, so it reports them here
+ * instead of through instruments on the Meter. Make one producer per reader.
  */
 export function createBusinessMetricProducer(store: BusinessSeriesStore, options: BusinessMetricProducerOptions = {}): MetricProducer {
   const enabled = options.enabled ?? true;
-  store.histograms.collected = true;
+  const catalogCells = options.catalogCells ?? true;
+  const delta = options.temporality === 'delta' ? newDeltaMemory() : undefined;
+  store.cells.collected = true;
   return {
     async collect() {
       const nowMs = Date.now();
-      const metrics: MetricData[] = histogramMetrics(store.histograms, nowMs);
+      const metrics: MetricData[] = catalogCells ? cellMetrics(store.cells, nowMs, delta) : [];
       if (enabled) {
         store.sweep();
         const time = millisToHrTime(nowMs);

@@ -21,6 +21,7 @@ import { createOtlpPush } from '../push/otlp-push.ts';
 import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
 import { VERSION } from '../version.ts';
 import { createBusinessMetricProducer } from './business-metric-producer.ts';
+import { metricsResponder } from './metrics-response.ts';
 import { overflowingInstruments } from './overflow-watch.ts';
 import { buildResource } from './resource.ts';
 import { SDK_DEFAULT_LIMIT, seriesLimit } from './series-limits.ts';
@@ -77,18 +78,26 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   );
   const { ttlSeconds, maxBusinesses, maxUserIds } = config.seriesBounds;
   const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(config.now ? { now: config.now } : {}) });
-  // Every reader gets the same producers, so pull and push show the same live businesses.
-  const metricProducers: MetricProducer[] = [createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries })];
+  // Every reader gets a producer of the same store, so pull and push show the same live businesses. The endpoint
+  // renders the catalog cells itself, so the pull reader's producer leaves them out; push gets its own temporality.
+  const pullProducers: MetricProducer[] = [
+    createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, catalogCells: false }),
+  ];
+  const temporality = config.otlp === undefined || config.otlp.temporality === 'cumulative' ? 'cumulative' : 'delta';
+  const metricProducers: MetricProducer[] = [
+    createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, temporality }),
+  ];
   let watchOverflow: (resourceMetrics: ResourceMetrics) => void = () => {};
   const exporter = new WatchedPrometheusExporter(
-    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels, metricProducers },
+    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels, metricProducers: pullProducers },
     (resourceMetrics) => watchOverflow(resourceMetrics),
+    businessSeries.cells,
   );
   const server = await startMetricsServer({
     host: config.host,
     port: config.port,
     auth: config.auth,
-    serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    serveMetrics: metricsResponder(exporter, businessSeries.cells, config.scopeLabels),
   });
   const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
   // Every reader in one list: pull (the endpoint) always, OTLP push when configured, each with the same producers.

@@ -1,0 +1,149 @@
+/**
+ * Scrape: one full `/metrics` response over HTTP on 127.0.0.1 at 1k, 10k and
+ * 50k counter series, for the adapter (its own endpoint; `quota_denied` by
+ * user_id with the cap raised), prom-client (registry.metrics() behind
+ * node:http), the bare OpenTelemetry SDK (its Prometheus exporter's handler
+ * behind node:http) and a pre-rendered string (the limit). Also the longest
+ * event-loop block seen while each scrape ran. Writes bench/results/scrape.md.
+ */
+import { Agent, createServer, get, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { Counter as PromCounter, Registry } from 'prom-client';
+import { silentLogger } from '../src/logging/logger.ts';
+import { startTelemetry } from '../src/sdk.ts';
+import { collectGarbage, RUNS, ratio, type Summary, show, summarise, tableRow, writeResults } from './stats.ts';
+
+const SIZES = [1_000, 10_000, 50_000];
+const NAME = 'genesis_meta_agent_quota_denied';
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+async function serve(handler: RequestListener): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, server };
+}
+
+function scrape(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`HTTP ${response.statusCode}`))));
+    }).on('error', reject);
+  });
+}
+
+interface Target {
+  readonly name: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+async function adapterTarget(series: number): Promise<Target> {
+  const telemetry = await startTelemetry({ host: '127.0.0.1', port: 0, logger: silentLogger, env: {}, otlp: false, maxUserIds: series });
+  for (let i = 0; i < series; i++) telemetry.metrics.quotaDenied(`user-${i}`);
+  return { name: 'adapter', url: telemetry.url as string, close: () => telemetry.shutdown() };
+}
+
+async function promTarget(series: number): Promise<Target> {
+  const registry = new Registry();
+  const counter = new PromCounter({ name: `${NAME}_total`, help: 'h', labelNames: ['user_id'], registers: [registry] });
+  for (let i = 0; i < series; i++) counter.inc({ user_id: `user-${i}` });
+  const { url, server } = await serve(async (_request, response) => {
+    const body = await registry.metrics();
+    response.writeHead(200, { 'content-type': registry.contentType });
+    response.end(body);
+  });
+  return { name: 'prom-client', url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function sdkTarget(series: number): Promise<Target> {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter], views: [{ instrumentName: NAME, aggregationCardinalityLimit: series + 10 }] });
+  const counter = provider.getMeter('bench').createCounter(NAME);
+  for (let i = 0; i < series; i++) counter.add(1, { user_id: `user-${i}` });
+  const { url, server } = await serve((request, response) => exporter.getMetricsRequestHandler(request, response));
+  return {
+    name: 'OTel SDK',
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await provider.shutdown();
+    },
+  };
+}
+
+async function plainTarget(series: number): Promise<Target> {
+  let body = `# HELP ${NAME}_total h\n# TYPE ${NAME}_total counter\n`;
+  for (let i = 0; i < series; i++) body += `${NAME}_total{user_id="user-${i}"} 1\n`;
+  const { url, server } = await serve((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    response.end(body);
+  });
+  return { name: 'pre-rendered string', url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const delay = monitorEventLoopDelay({ resolution: 1 });
+const table = [
+  tableRow(['series', 'implementation', 'scrape ms median (min-max)', 'longest event-loop block ms, median (max)', 'bytes']),
+  tableRow(['---', '---', '---', '---', '---']),
+];
+const ratios = [
+  tableRow(['series', 'adapter / prom-client', 'adapter / OTel SDK', 'adapter block ms (max)']),
+  tableRow(['---', '---', '---', '---']),
+];
+for (const series of SIZES) {
+  const targets = [await plainTarget(series), await promTarget(series), await sdkTarget(series), await adapterTarget(series)];
+  const times = new Map<Target, number[]>();
+  const blocks = new Map<Target, number[]>();
+  const bytes = new Map<Target, number>();
+  for (const target of targets) await scrape(target.url); // warm-up
+  for (let run = 0; run < RUNS; run++) {
+    for (const target of targets) {
+      collectGarbage();
+      delay.reset();
+      delay.enable();
+      const started = performance.now();
+      bytes.set(target, await scrape(target.url));
+      times.set(target, [...(times.get(target) ?? []), performance.now() - started]);
+      delay.disable();
+      blocks.set(target, [...(blocks.get(target) ?? []), delay.max / 1e6]);
+    }
+  }
+  const time = (t: Target): Summary => summarise(times.get(t) ?? []);
+  for (const target of targets) {
+    const block = summarise(blocks.get(target) ?? []);
+    table.push(
+      tableRow([
+        series.toLocaleString('en'),
+        target.name,
+        show(time(target)),
+        `${block.median.toFixed(1)} (${block.max.toFixed(1)})`,
+        String(bytes.get(target)),
+      ]),
+    );
+  }
+  const [, prom, sdk, adapter] = targets as [Target, Target, Target, Target];
+  const adapterBlock = summarise(blocks.get(adapter) ?? []);
+  ratios.push(
+    tableRow([series.toLocaleString('en'), ratio(time(adapter), time(prom)), ratio(time(adapter), time(sdk)), adapterBlock.max.toFixed(1)]),
+  );
+  for (const target of targets) await target.close();
+}
+agent.destroy();
+
+await writeResults(
+  'scrape',
+  'Scrape',
+  [
+    `A full GET /metrics over HTTP (keep-alive, one socket) on 127.0.0.1, ${RUNS} runs after a warm-up, implementations interleaved,`,
+    'a full GC before each scrape. The series are one counter by user_id, each incremented once. The adapter serves its',
+    'whole catalog besides (about 150 more series and target_info); the SDK serves target_info and scope labels (its default).',
+    'Event-loop block: the largest delay monitorEventLoopDelay (1 ms resolution) saw during the scrape, client included.',
+    'Targets: adapter <= 1.0x prom-client and <= 0.5x the SDK at 10k and 50k series; no block > 20 ms at 10k.',
+  ],
+  [...table, '', ...ratios],
+);

@@ -1,0 +1,104 @@
+/**
+ * Renders the catalog series the adapter keeps itself as Prometheus text,
+ * exactly as the OpenTelemetry Prometheus exporter would (names, `_total` on
+ * counters, HELP/UNIT/TYPE lines, label order, escaping, `_count`/`_sum`/
+ * `_bucket` with `le`), but from the cells directly: no collection, no
+ * attributes copied, and each series' label block escaped once and cached.
+ * Yields the text in chunks, so the endpoint can give the event loop back
+ * between them.
+ */
+import type { CellFamily, CellRegistry } from '../instruments/cell-registry.ts';
+import type { HistogramCell, SeriesCell, ValueCell } from '../instruments/series-cells.ts';
+
+export interface RenderOptions {
+  /** The otel_scope_name/otel_scope_version labels to add to every series, as the exporter does unless told not to. */
+  readonly scope: { readonly name: string; readonly version: string } | undefined;
+  /** Series per chunk. @default 2000 */
+  readonly chunkSeries?: number;
+}
+
+const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const escapeValue = (text: string) => escapeHelp(text).replace(/"/g, '\\"');
+
+/** The Prometheus family name the exporter gives an instrument. */
+export function familyName(family: CellFamily): string {
+  const { name, kind } = family.spec;
+  return kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+function header(family: CellFamily, name: string): string {
+  const { description, unit, kind } = family.spec;
+  const type = kind === 'histogram' ? 'histogram' : kind === 'counter' ? 'counter' : 'gauge';
+  return `# HELP ${name} ${escapeHelp(description || 'description missing')}\n${unit ? `# UNIT ${name} ${escapeHelp(unit)}\n` : ''}# TYPE ${name} ${type}\n`;
+}
+
+export class CellRenderer {
+  readonly #scopeLabels: string;
+  readonly #chunkSeries: number;
+  /** Each series' labels, escaped and joined once (without braces). */
+  readonly #labels = new WeakMap<SeriesCell, string>();
+
+  constructor(options: RenderOptions) {
+    this.#scopeLabels =
+      options.scope === undefined
+        ? ''
+        : `otel_scope_name="${escapeValue(options.scope.name)}",otel_scope_version="${escapeValue(options.scope.version)}"`;
+    this.#chunkSeries = options.chunkSeries ?? 2000;
+  }
+
+  #labelsOf(cell: SeriesCell): string {
+    let labels = this.#labels.get(cell);
+    if (labels === undefined) {
+      const parts = Object.entries(cell.attributes).map(([key, value]) => `${key}="${escapeValue(value)}"`);
+      if (this.#scopeLabels !== '') parts.push(this.#scopeLabels);
+      labels = parts.join(',');
+      this.#labels.set(cell, labels);
+    }
+    return labels;
+  }
+
+  #histogram(name: string, boundaries: readonly number[], cell: HistogramCell): string {
+    const labels = this.#labelsOf(cell);
+    const block = labels === '' ? '' : `{${labels}}`;
+    const prefix = labels === '' ? '' : `${labels},`;
+    let text = `${name}_count${block} ${cell.count}\n${name}_sum${block} ${cell.sum}\n`;
+    let cumulative = 0;
+    for (let i = 0; i < cell.counts.length; i++) {
+      cumulative += cell.counts[i] as number;
+      const le = i < boundaries.length ? String(boundaries[i]) : '+Inf';
+      text += `${name}_bucket{${prefix}le="${le}"} ${cumulative}\n`;
+    }
+    return text;
+  }
+
+  /** The text of every family with at least one series, in chunks of about `chunkSeries` series. */
+  *render(registry: CellRegistry): Generator<string> {
+    let chunk = '';
+    let inChunk = 0;
+    for (const family of registry.families()) {
+      const name = familyName(family);
+      let wroteHeader = false;
+      for (const cell of family.series.values()) {
+        let line: string;
+        if (family.spec.kind === 'histogram') {
+          if ((cell as HistogramCell).count === 0) continue;
+          line = this.#histogram(name, family.boundaries, cell as HistogramCell);
+        } else {
+          const labels = this.#labelsOf(cell);
+          line = `${name}${labels === '' ? '' : `{${labels}}`} ${(cell as ValueCell).value}\n`;
+        }
+        if (!wroteHeader) {
+          chunk += header(family, name);
+          wroteHeader = true;
+        }
+        chunk += line;
+        if (++inChunk >= this.#chunkSeries) {
+          yield chunk;
+          chunk = '';
+          inChunk = 0;
+        }
+      }
+    }
+    if (chunk !== '') yield chunk;
+  }
+}
