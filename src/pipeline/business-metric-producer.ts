@@ -60,7 +60,7 @@ export function createBusinessMetricProducer(store: BusinessSeriesStore, options
   const enabled = options.enabled ?? true;
   const catalogCells = options.catalogCells ?? true;
   const delta = options.temporality === 'delta' ? newDeltaMemory() : undefined;
-  store.cells.collected = true;
+  if (catalogCells) store.cells.collected = true;
   return {
     async collect() {
       const nowMs = Date.now();
