@@ -6,35 +6,17 @@
  * behind node:http) and a pre-rendered string (the limit). Also the longest
  * event-loop block seen while each scrape ran. Writes bench/results/scrape.md.
  */
-import { Agent, createServer, get, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { Counter as PromCounter, Registry } from 'prom-client';
 import { silentLogger } from '../src/logging/logger.ts';
 import { startTelemetry } from '../src/sdk.ts';
+import { agent, scrape, serve } from './http.ts';
 import { collectGarbage, RUNS, ratio, type Summary, show, summarise, tableRow, writeResults } from './stats.ts';
 
 const SIZES = [1_000, 10_000, 50_000];
 const NAME = 'genesis_meta_agent_quota_denied';
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-async function serve(handler: RequestListener): Promise<{ url: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, server };
-}
-
-function scrape(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent }, (response) => {
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`HTTP ${response.statusCode}`))));
-    }).on('error', reject);
-  });
-}
 
 interface Target {
   readonly name: string;
@@ -52,12 +34,12 @@ async function promTarget(series: number): Promise<Target> {
   const registry = new Registry();
   const counter = new PromCounter({ name: `${NAME}_total`, help: 'h', labelNames: ['user_id'], registers: [registry] });
   for (let i = 0; i < series; i++) counter.inc({ user_id: `user-${i}` });
-  const { url, server } = await serve(async (_request, response) => {
+  const { url, close } = await serve(async (_request, response) => {
     const body = await registry.metrics();
     response.writeHead(200, { 'content-type': registry.contentType });
     response.end(body);
   });
-  return { name: 'prom-client', url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { name: 'prom-client', url, close };
 }
 
 async function sdkTarget(series: number): Promise<Target> {
@@ -65,12 +47,12 @@ async function sdkTarget(series: number): Promise<Target> {
   const provider = new MeterProvider({ readers: [exporter], views: [{ instrumentName: NAME, aggregationCardinalityLimit: series + 10 }] });
   const counter = provider.getMeter('bench').createCounter(NAME);
   for (let i = 0; i < series; i++) counter.add(1, { user_id: `user-${i}` });
-  const { url, server } = await serve((request, response) => exporter.getMetricsRequestHandler(request, response));
+  const { url, close } = await serve((request, response) => exporter.getMetricsRequestHandler(request, response));
   return {
     name: 'OTel SDK',
     url,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await provider.shutdown();
     },
   };
@@ -79,11 +61,11 @@ async function sdkTarget(series: number): Promise<Target> {
 async function plainTarget(series: number): Promise<Target> {
   let body = `# HELP ${NAME}_total h\n# TYPE ${NAME}_total counter\n`;
   for (let i = 0; i < series; i++) body += `${NAME}_total{user_id="user-${i}"} 1\n`;
-  const { url, server } = await serve((_request, response) => {
+  const { url, close } = await serve((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     response.end(body);
   });
-  return { name: 'pre-rendered string', url, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { name: 'pre-rendered string', url, close };
 }
 
 const delay = monitorEventLoopDelay({ resolution: 1 });

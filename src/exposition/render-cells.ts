@@ -3,7 +3,7 @@
  * exactly as the OpenTelemetry Prometheus exporter would (names, `_total` on
  * counters, HELP/UNIT/TYPE lines, label order, escaping, `_count`/`_sum`/
  * `_bucket` with `le`), but from the cells directly: no collection, no
- * attributes copied, and each series' label block escaped once and cached.
+ * data points or attributes copied, nothing escaped that needs no escaping.
  * Yields the text in chunks, so the endpoint can give the event loop back
  * between them.
  */
@@ -19,6 +19,7 @@ export interface RenderOptions {
 
 const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 const escapeValue = (text: string) => escapeHelp(text).replace(/"/g, '\\"');
+const NEEDS_ESCAPE = /[\\\n"]/;
 
 /** The Prometheus family name the exporter gives an instrument. */
 export function familyName(family: CellFamily): string {
@@ -35,8 +36,6 @@ function header(family: CellFamily, name: string): string {
 export class CellRenderer {
   readonly #scopeLabels: string;
   readonly #chunkSeries: number;
-  /** Each series' labels, escaped and joined once (without braces). */
-  readonly #labels = new WeakMap<SeriesCell, string>();
 
   constructor(options: RenderOptions) {
     this.#scopeLabels =
@@ -46,14 +45,19 @@ export class CellRenderer {
     this.#chunkSeries = options.chunkSeries ?? 2000;
   }
 
+  /**
+   * The series' labels, escaped, without braces. Rendered on every scrape, not
+   * cached: a cached text per series would double the adapter's memory per
+   * series, and rendering is already well within prom-client's time.
+   */
   #labelsOf(cell: SeriesCell): string {
-    let labels = this.#labels.get(cell);
-    if (labels === undefined) {
-      const parts = Object.entries(cell.attributes).map(([key, value]) => `${key}="${escapeValue(value)}"`);
-      if (this.#scopeLabels !== '') parts.push(this.#scopeLabels);
-      labels = parts.join(',');
-      this.#labels.set(cell, labels);
+    let labels = '';
+    const attributes = cell.attributes;
+    for (const key in attributes) {
+      const value = attributes[key] as string;
+      labels += `${labels === '' ? '' : ','}${key}="${NEEDS_ESCAPE.test(value) ? escapeValue(value) : value}"`;
     }
+    if (this.#scopeLabels !== '') labels += labels === '' ? this.#scopeLabels : `,${this.#scopeLabels}`;
     return labels;
   }
 

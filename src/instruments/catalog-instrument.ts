@@ -33,6 +33,24 @@ export interface BoundSeries {
   record(value: number): void;
 }
 
+/** What the id cap needs of the ids seen: a Set, or the series map of a one-id-label instrument. */
+interface SeenIds {
+  has(id: string): boolean;
+  add(id: string): void;
+  readonly size: number;
+}
+
+function idsOf(series: Map<string, SeriesCell>): SeenIds {
+  return {
+    has: (id) => id !== OVERFLOW_LABEL_VALUE && series.has(id),
+    // The series is entered by #cell() right after the cap lets the id in.
+    add: () => {},
+    get size() {
+      return series.size - (series.has(OVERFLOW_LABEL_VALUE) ? 1 : 0);
+    },
+  };
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return typeof value === 'number' ? String(value) : typeof value;
@@ -44,7 +62,7 @@ export class CatalogInstrument {
   /** The most distinct ids each id label keeps (`maxSeries`); later ids are recorded as overflow. */
   readonly #maxIds: number;
   /** The ids seen so far, per id label key: bounded by #maxIds. */
-  readonly #seenIds: Map<string, Set<string>>;
+  readonly #seenIds: Map<string, SeenIds>;
   /** Resolved label values joined by NUL -> cell: every series, for collection. */
   readonly #series = new Map<string, SeriesCell>();
   readonly #index: SeriesIndex<SeriesCell>;
@@ -58,8 +76,17 @@ export class CatalogInstrument {
     this.spec = spec;
     this.#drops = drops;
     this.#maxIds = maxIds ?? Number.POSITIVE_INFINITY;
-    this.#seenIds = new Map(spec.labels.filter((label) => !isEnumLabel(label)).map((label) => [label.key, new Set<string>()]));
-    this.#index = new SeriesIndex(spec.labels.map((label) => label.key));
+    const [only, ...others] = spec.labels;
+    // One id label (quota_denied by user_id): the series map is keyed by the id already, and serves as the index and the
+    // set of seen ids too; a caller passing the overflow value itself then lands in that series uncounted, harmlessly.
+    const idOnly = only !== undefined && others.length === 0 && !isEnumLabel(only);
+    this.#seenIds = new Map(
+      spec.labels.filter((label) => !isEnumLabel(label)).map((label) => [label.key, idOnly ? idsOf(this.#series) : new Set<string>()]),
+    );
+    this.#index = new SeriesIndex(
+      spec.labels.map((label) => label.key),
+      idOnly ? (this.#series as Map<unknown, unknown>) : undefined,
+    );
     this.#reporting = reportCells(meter, spec, this.#series, cells);
     this.#min = Math.max(spec.range?.[0] ?? -Infinity, spec.kind === 'gauge' ? -Infinity : 0);
     this.#max = spec.range?.[1] ?? Infinity;
@@ -149,7 +176,9 @@ export class CatalogInstrument {
   }
 
   #cell(attributes: Record<string, string>): SeriesCell {
-    const key = this.spec.labels.map((label) => attributes[label.key]).join('\u0000');
+    const labels = this.spec.labels;
+    const key =
+      labels.length === 1 ? (attributes[labels[0]?.key as string] as string) : labels.map((label) => attributes[label.key]).join('\u0000');
     let cell = this.#series.get(key);
     if (cell === undefined) {
       cell = this.#reporting.newCell(Object.freeze({ ...attributes }));

@@ -4,16 +4,18 @@
  * series resolved once, never an attributes hash.
  */
 
-/** A counter total or a gauge's last value. */
-export interface ValueCell {
+interface CellLabels {
   /** The attributes the series is reported with: built once, in catalog label order. */
   readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** A counter total or a gauge's last value. */
+export interface ValueCell extends CellLabels {
   value: number;
 }
 
 /** An explicit-bucket histogram: counts per bucket (the last one is +Inf), sum, count, min, max. */
-export interface HistogramCell {
-  readonly attributes: Readonly<Record<string, string>>;
+export interface HistogramCell extends CellLabels {
   readonly counts: Float64Array;
   sum: number;
   count: number;

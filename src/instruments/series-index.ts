@@ -9,9 +9,10 @@ export class SeriesIndex<Cell> {
   readonly #keys: readonly string[];
   #root: unknown;
 
-  constructor(keys: readonly string[]) {
+  /** `shared`: for one label, the map that already holds value -> cell (saves a Map entry per series). */
+  constructor(keys: readonly string[], shared?: Map<unknown, unknown>) {
     this.#keys = keys;
-    this.#root = keys.length === 0 ? undefined : new Map<unknown, unknown>();
+    this.#root = keys.length === 0 ? undefined : (shared ?? new Map<unknown, unknown>());
   }
 
   find(labels: Readonly<Record<string, unknown>> | undefined): Cell | undefined {
