@@ -17,7 +17,6 @@ import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
 import { DropAccounting } from '../instruments/drop-accounting.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
 import { redactUrl } from '../push/export-failure-log.ts';
-import { createOtlpPush } from '../push/otlp-push.ts';
 import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
 import { VERSION } from '../version.ts';
 import { createBusinessMetricProducer } from './business-metric-producer.ts';
@@ -102,7 +101,11 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
   // Every reader in one list: pull (the endpoint) always, OTLP push when configured, each with the same producers.
   const readers: MetricReader[] = [exporter];
-  const push = config.otlp === undefined ? undefined : createOtlpPush(config.otlp, config.logger, metricProducers);
+  // The OTLP exporters (protobuf among them) cost about 150 ms of start-up: loaded only when push is on.
+  const push =
+    config.otlp === undefined
+      ? undefined
+      : (await import('../push/otlp-push.ts')).createOtlpPush(config.otlp, config.logger, metricProducers);
   if (push !== undefined) readers.push(push.reader);
   const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers });
   push?.attach(meterProvider.getMeter(METER_NAME, VERSION));
