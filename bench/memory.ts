@@ -68,7 +68,9 @@ const implementations: Record<string, () => Promise<Subject>> = {
   },
 };
 
-function heapMiB(): number {
+/** After the sockets of the last scrape and server have closed (a few turns of the loop), a full GC, then the heap. */
+async function heapMiB(): Promise<number> {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
   collectGarbage();
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
@@ -80,11 +82,11 @@ for (let run = -1; run < RUNS; run++) {
     // Two scrapes on each side: whatever a scrape keeps (buffers, caches) is in both measurements once.
     await subject.scrape();
     await subject.scrape();
-    const empty = heapMiB();
+    const empty = await heapMiB();
     subject.record();
     await subject.scrape();
     await subject.scrape();
-    const full = heapMiB();
+    const full = await heapMiB();
     await subject.close();
     if (run >= 0) samples.set(name, [...(samples.get(name) ?? []), full - empty]);
   }
