@@ -92,4 +92,19 @@ describe('the endpoint renders the catalog cells as the OpenTelemetry Prometheus
       }
     });
   }
+
+  it('serves many series, written in several chunks, as one valid exposition', async () => {
+    const telemetry = await startTelemetry({ host: '127.0.0.1', port: 0, logger: silentLogger, env: {}, otlp: false, maxUserIds: 5000 });
+    try {
+      for (let i = 0; i < 5000; i++) telemetry.metrics.quotaDenied(`user-${i}`);
+      const { text, families } = await scrape(telemetry.url as string);
+      const quota = families.find((f) => f.name === 'genesis_meta_agent_quota_denied_total');
+      assert.equal(quota?.samples.length, 5000);
+      assert.equal(new Set(quota?.samples.map((s) => s.labels.user_id)).size, 5000);
+      assert.equal(text.match(/^# TYPE genesis_meta_agent_quota_denied_total /gm)?.length, 1, 'one family, whatever the chunks');
+      assert.ok(families.some((f) => f.name === 'target_info'));
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
 });
