@@ -82,6 +82,7 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   const pullProducers: MetricProducer[] = [
     createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, catalogCells: false }),
   ];
+  businessSeries.cells.collected = true; // said outright: the producers below and the endpoint report the adapter's cells
   const temporality = config.otlp === undefined || config.otlp.temporality === 'cumulative' ? 'cumulative' : 'delta';
   const metricProducers: MetricProducer[] = [
     createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, temporality }),
