@@ -21,24 +21,34 @@ const escapeHelp = (text: string) => text.replace(/\\/g, '\\\\').replace(/\n/g, 
 const escapeValue = (text: string) => escapeHelp(text).replace(/"/g, '\\"');
 const NEEDS_ESCAPE = /[\\\n"]/;
 
+/** A label value escaped as the exporter escapes it (backslash, newline, double quote). */
+export function escapeLabelValue(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? escapeValue(value) : value;
+}
+
 /** The Prometheus family name the exporter gives an instrument. */
 export function familyName(family: CellFamily): string {
   const { name, kind } = family.spec;
   return kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
 }
 
-function header(family: CellFamily, name: string): string {
-  const { description, unit, kind } = family.spec;
-  const type = kind === 'histogram' ? 'histogram' : kind === 'counter' ? 'counter' : 'gauge';
+/** The HELP, UNIT (when there is one) and TYPE lines of a family, as the exporter writes them. */
+export function familyHeader(name: string, description: string, unit: string, type: 'counter' | 'gauge' | 'histogram'): string {
   return `# HELP ${name} ${escapeHelp(description || 'description missing')}\n${unit ? `# UNIT ${name} ${escapeHelp(unit)}\n` : ''}# TYPE ${name} ${type}\n`;
 }
 
+function header(family: CellFamily, name: string): string {
+  const { description, unit, kind } = family.spec;
+  return familyHeader(name, description, unit, kind);
+}
+
 export class CellRenderer {
-  readonly #scopeLabels: string;
+  /** The otel_scope_* labels, rendered, or ''. */
+  readonly scopeLabels: string;
   readonly #chunkSeries: number;
 
   constructor(options: RenderOptions) {
-    this.#scopeLabels =
+    this.scopeLabels =
       options.scope === undefined
         ? ''
         : `otel_scope_name="${escapeValue(options.scope.name)}",otel_scope_version="${escapeValue(options.scope.version)}"`;
@@ -55,9 +65,9 @@ export class CellRenderer {
     const attributes = cell.attributes;
     for (const key in attributes) {
       const value = attributes[key] as string;
-      labels += `${labels === '' ? '' : ','}${key}="${NEEDS_ESCAPE.test(value) ? escapeValue(value) : value}"`;
+      labels += `${labels === '' ? '' : ','}${key}="${escapeLabelValue(value)}"`;
     }
-    if (this.#scopeLabels !== '') labels += labels === '' ? this.#scopeLabels : `,${this.#scopeLabels}`;
+    if (this.scopeLabels !== '') labels += labels === '' ? this.scopeLabels : `,${this.scopeLabels}`;
     return labels;
   }
 

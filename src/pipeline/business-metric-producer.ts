@@ -25,7 +25,7 @@ import { cellMetrics, newDeltaMemory } from './cell-metrics.ts';
 type Field = 'mrrUsd' | 'confidence' | 'healthScore';
 
 /** Which record field feeds which per-business gauge. */
-const GAUGES: readonly (readonly [name: string, field: Field])[] = [
+export const BUSINESS_GAUGES: readonly (readonly [name: string, field: Field])[] = [
   ['genesis_meta_agent_revenue_projected_mrr', 'mrrUsd'],
   ['genesis_meta_agent_revenue_confidence', 'confidence'],
   ['genesis_meta_agent_business_health_score', 'healthScore'],
@@ -68,9 +68,9 @@ export function createBusinessMetricProducer(store: BusinessSeriesStore, options
       if (enabled) {
         store.sweep();
         const time = millisToHrTime(nowMs);
-        const points: DataPoint<number>[][] = GAUGES.map(() => []);
+        const points: DataPoint<number>[][] = BUSINESS_GAUGES.map(() => []);
         for (const record of store.records()) addPoints(record, points, time);
-        for (const [i, [name]] of GAUGES.entries()) if ((points[i]?.length ?? 0) > 0) metrics.push(gauge(name, points[i] ?? []));
+        for (const [i, [name]] of BUSINESS_GAUGES.entries()) if ((points[i]?.length ?? 0) > 0) metrics.push(gauge(name, points[i] ?? []));
       }
       return {
         // The reader keeps its own resource; only the scope metrics are merged.
@@ -86,7 +86,7 @@ export function createBusinessMetricProducer(store: BusinessSeriesStore, options
 
 function addPoints(record: BusinessRecord, points: DataPoint<number>[][], time: [number, number]): void {
   const attributes: Attributes = { business_id: record.id };
-  GAUGES.forEach(([, field], i) => {
+  BUSINESS_GAUGES.forEach(([, field], i) => {
     const value = record[field];
     if (value !== undefined) points[i]?.push({ startTime: time, endTime: time, attributes, value });
   });

@@ -78,10 +78,8 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   const { ttlSeconds, maxBusinesses, maxUserIds } = config.seriesBounds;
   const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(config.now ? { now: config.now } : {}) });
   // Every reader gets a producer of the same store, so pull and push show the same live businesses. The endpoint
-  // renders the catalog cells itself, so the pull reader's producer leaves them out; push gets its own temporality.
-  const pullProducers: MetricProducer[] = [
-    createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, catalogCells: false }),
-  ];
+  // renders the store itself, so its exporter gets it only for collect() (the Pushgateway); push gets its own temporality.
+  const rendered = createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries });
   businessSeries.cells.collected = true; // said outright: the producers below and the endpoint report the adapter's cells
   const temporality = config.otlp === undefined || config.otlp.temporality === 'cumulative' ? 'cumulative' : 'delta';
   const metricProducers: MetricProducer[] = [
@@ -89,15 +87,19 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   ];
   let watchOverflow: (resourceMetrics: ResourceMetrics) => void = () => {};
   const exporter = new WatchedPrometheusExporter(
-    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels, metricProducers: pullProducers },
+    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels },
     (resourceMetrics) => watchOverflow(resourceMetrics),
-    businessSeries.cells,
+    rendered,
   );
   const server = await startMetricsServer({
     host: config.host,
     port: config.port,
     auth: config.auth,
-    serveMetrics: metricsResponder(exporter, businessSeries.cells, config.scopeLabels),
+    serveMetrics: metricsResponder(exporter, {
+      store: businessSeries,
+      perBusinessSeries: config.perBusinessSeries,
+      scopeLabels: config.scopeLabels,
+    }),
   });
   const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
   // Every reader in one list: pull (the endpoint) always, OTLP push when configured, each with the same producers.

@@ -3,32 +3,28 @@
  * shown to a watcher first (the overflow watch). Its names and serialisation
  * stay the exporter's own.
  *
- * The catalog series the adapter keeps (the cell registry) are not among its
- * producers, because the endpoint renders them itself (metrics-response.ts);
- * `collect()` adds them back, so that everyone else who reads this exporter
- * (the Pushgateway push) sees the whole collection.
+ * What the endpoint renders itself (the adapter's catalog cells and the
+ * per-business gauges, see metrics-response.ts) is not among its producers;
+ * `collect()` adds it back from the `rendered` producer, so that everyone else
+ * who reads this exporter (the Pushgateway push) sees the whole collection.
  */
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { CollectionResult, MetricCollectOptions, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { CellRegistry } from '../instruments/cell-registry.ts';
-import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
-import { VERSION } from '../version.ts';
-import { cellMetrics } from './cell-metrics.ts';
+import type { CollectionResult, MetricCollectOptions, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 type ExporterConfig = ConstructorParameters<typeof PrometheusExporter>[0];
 
 export class WatchedPrometheusExporter extends PrometheusExporter {
   readonly #watch: (resourceMetrics: ResourceMetrics) => void;
-  readonly #cells: CellRegistry | undefined;
+  readonly #rendered: MetricProducer | undefined;
 
-  constructor(config: ExporterConfig, watch: (resourceMetrics: ResourceMetrics) => void, cells?: CellRegistry) {
+  constructor(config: ExporterConfig, watch: (resourceMetrics: ResourceMetrics) => void, rendered?: MetricProducer) {
     super(config);
     this.#watch = watch;
-    this.#cells = cells;
+    this.#rendered = rendered;
   }
 
-  /** Everything but the catalog cells, watched: what the endpoint serialises before rendering the cells. */
-  async collectWithoutCells(options?: MetricCollectOptions): Promise<CollectionResult> {
+  /** Everything but what the endpoint renders itself, watched: what the endpoint serialises first. */
+  async collectWithoutRendered(options?: MetricCollectOptions): Promise<CollectionResult> {
     const result = await super.collect(options);
     try {
       this.#watch(result.resourceMetrics);
@@ -39,9 +35,10 @@ export class WatchedPrometheusExporter extends PrometheusExporter {
   }
 
   override async collect(options?: MetricCollectOptions): Promise<CollectionResult> {
-    const result = await this.collectWithoutCells(options);
-    const metrics = this.#cells === undefined ? [] : cellMetrics(this.#cells, Date.now());
-    if (metrics.length > 0) result.resourceMetrics.scopeMetrics.push({ scope: { name: METER_NAME, version: VERSION }, metrics });
-    return result;
+    const result = await this.collectWithoutRendered(options);
+    if (this.#rendered === undefined) return result;
+    const extra = await this.#rendered.collect(options);
+    result.resourceMetrics.scopeMetrics.push(...extra.resourceMetrics.scopeMetrics);
+    return { resourceMetrics: result.resourceMetrics, errors: [...result.errors, ...extra.errors] };
   }
 }

@@ -2,7 +2,8 @@
  * The endpoint renders the catalog series from the adapter's own cells; the
  * same recordings through the SDK's own instruments and the OpenTelemetry
  * Prometheus exporter's serialiser must give the same sample lines (names,
- * label sets, escaping, values) and the same HELP/UNIT/TYPE lines.
+ * label sets, escaping, values) and the same HELP/UNIT/TYPE lines; so must
+ * the per-business gauges the endpoint renders from the business store.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -33,6 +34,8 @@ function exercise(metrics: GenesisMetrics): void {
   for (const id of ['u-1', 'quote"d', 'back\\slash', 'new\nline', 'u-1', 'ünïcode', 'u-6', 'u-7']) metrics.quotaDenied(id);
   metrics.instrument('genesis_meta_agent_businesses_created')?.bind({ business_type: 'ecommerce', status: 'success' }).add(3);
   metrics.instrument('genesis_meta_agent_execution_duration_seconds')?.bind({ business_type: 'ecommerce' }).record(5);
+  metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 1500, confidence: 0.5 });
+  metrics.businessHealth({ businessId: 'b"2\\', businessType: 'newsletter', score: 0.25 });
 }
 
 /** The exposition's lines as a sorted list, target_info (the resource differs) left out. */
@@ -56,7 +59,6 @@ async function sdkExposition(scopeLabels: boolean): Promise<string> {
     maxUserIds: 5,
   });
   exercise(metrics);
-  metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 1500, confidence: 0.5 });
   const { resourceMetrics } = await reader.collect();
   await provider.shutdown();
   // As the exporter's handler serialises: no prefix, no timestamps, target_info on.
@@ -77,7 +79,6 @@ describe('the endpoint renders the catalog cells as the OpenTelemetry Prometheus
       });
       try {
         exercise(telemetry.metrics);
-        telemetry.metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 1500, confidence: 0.5 });
         const served = lines((await scrape(telemetry.url as string)).text);
         const expected = lines(await sdkExposition(scopeLabels));
         assert.deepEqual(
@@ -87,6 +88,7 @@ describe('the endpoint renders the catalog cells as the OpenTelemetry Prometheus
         assert.deepEqual(served, expected);
         assert.ok(served.some((line) => line.startsWith('genesis_meta_agent_quota_denied_total{user_id="quote\\"d"')));
         assert.ok(served.some((line) => line.startsWith('genesis_meta_agent_execution_duration_seconds_bucket{')));
+        assert.ok(served.some((line) => line.startsWith('genesis_meta_agent_business_health_score{business_id="b\\"2\\\\"')));
       } finally {
         await telemetry.shutdown();
       }
