@@ -5,55 +5,24 @@
  * update of the series' cell, which OpenTelemetry reads at collection time
  * (see cell-reporting.ts).
  */
-import type { Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
+import type { Meter } from '@opentelemetry/api';
 import { type InstrumentSpec, isEnumLabel, OVERFLOW_LABEL_VALUE } from '../catalog/types.ts';
 import type { CellRegistry } from './cell-registry.ts';
 import { type CellReporting, reportCells } from './cell-reporting.ts';
+import { describe, describeLabels } from './describe-input.ts';
 import type { DropAccounting } from './drop-accounting.ts';
 import { checkValue, resolveLabels } from './guard.ts';
+import { idsOf, type SeenIds } from './seen-ids.ts';
 import type { SeriesCell } from './series-cells.ts';
 import { SeriesIndex } from './series-index.ts';
 
-/** Creates the synchronous OpenTelemetry instrument a catalog entry declares, through the API only (webhook metrics, tests). */
-export function createOtelInstrument(meter: Meter, spec: InstrumentSpec): Counter | Histogram | Gauge {
-  const options = { description: spec.description, unit: spec.unit };
-  switch (spec.kind) {
-    case 'counter':
-      return meter.createCounter(spec.name, options);
-    case 'gauge':
-      return meter.createGauge(spec.name, options);
-    case 'histogram':
-      return meter.createHistogram(spec.name, { ...options, advice: { explicitBucketBoundaries: [...(spec.buckets ?? [])] } });
-  }
-}
+// Kept importable from here, where it lived before (the webhook metrics and the tests use it).
+export { createOtelInstrument } from './otel-instrument.ts';
 
 /** One series resolved once: `add` and `record` are the same write, for counters, gauges and histograms alike. */
 export interface BoundSeries {
   add(value: number): void;
   record(value: number): void;
-}
-
-/** What the id cap needs of the ids seen: a Set, or the series map of a one-id-label instrument. */
-interface SeenIds {
-  has(id: string): boolean;
-  add(id: string): void;
-  readonly size: number;
-}
-
-function idsOf(series: Map<string, SeriesCell>): SeenIds {
-  return {
-    has: (id) => id !== OVERFLOW_LABEL_VALUE && series.has(id),
-    // The series is entered by #cell() right after the cap lets the id in.
-    add: () => {},
-    get size() {
-      return series.size - (series.has(OVERFLOW_LABEL_VALUE) ? 1 : 0);
-    },
-  };
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value === 'number' ? String(value) : typeof value;
 }
 
 export class CatalogInstrument {
@@ -203,14 +172,4 @@ export class CatalogInstrument {
     }
     return overflowed;
   }
-}
-
-/** Enum values are shown; ids (which may identify a person) only by their type and length. */
-function describeLabels(spec: InstrumentSpec, labels: Readonly<Record<string, unknown>> | undefined): string {
-  const shown = spec.labels.map((label) => {
-    const value = labels?.[label.key];
-    if (isEnumLabel(label) || typeof value !== 'string') return `${label.key}=${describe(value)}`;
-    return `${label.key}=<id of ${value.length} characters>`;
-  });
-  return `{${shown.join(', ')}}`;
 }
