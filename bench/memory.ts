@@ -29,7 +29,9 @@ const implementations: Record<string, () => Promise<Subject>> = {
     const map = new Map<string, number>();
     const server = await serve((_request, response) => response.end([...map].map(([id, n]) => `c{user_id="${id}"} ${n}\n`).join('')));
     return {
-      record: () => ids.forEach((id) => map.set(id, (map.get(id) ?? 0) + 1)),
+      record: () => {
+        for (const id of ids) map.set(id, (map.get(id) ?? 0) + 1);
+      },
       scrape: () => scrape(server.url, false),
       close: server.close,
     };
@@ -39,7 +41,9 @@ const implementations: Record<string, () => Promise<Subject>> = {
     const counter = new PromCounter({ name: `${NAME}_total`, help: 'h', labelNames: ['user_id'], registers: [registry] });
     const server = await serve(async (_request, response) => response.end(await registry.metrics()));
     return {
-      record: () => ids.forEach((user_id) => counter.inc({ user_id })),
+      record: () => {
+        for (const user_id of ids) counter.inc({ user_id });
+      },
       scrape: () => scrape(server.url, false),
       close: server.close,
     };
@@ -50,7 +54,9 @@ const implementations: Record<string, () => Promise<Subject>> = {
     const counter = provider.getMeter('bench').createCounter(NAME);
     const server = await serve((request, response) => reader.getMetricsRequestHandler(request, response));
     return {
-      record: () => ids.forEach((user_id) => counter.add(1, { user_id })),
+      record: () => {
+        for (const user_id of ids) counter.add(1, { user_id });
+      },
       scrape: () => scrape(server.url, false),
       close: async () => {
         await server.close();
@@ -61,7 +67,9 @@ const implementations: Record<string, () => Promise<Subject>> = {
   adapter: async () => {
     const telemetry = await startTelemetry({ host: '127.0.0.1', port: 0, logger: silentLogger, env: {}, otlp: false, maxUserIds: SERIES });
     return {
-      record: () => ids.forEach((id) => telemetry.metrics.quotaDenied(id)),
+      record: () => {
+        for (const id of ids) telemetry.metrics.quotaDenied(id);
+      },
       scrape: () => scrape(telemetry.url as string, false),
       close: () => telemetry.shutdown(),
     };
