@@ -1,13 +1,13 @@
 /** What a benchmark ran on: quoted with every result, since absolute times drift between machines and runs. */
 
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
-const require = createRequire(import.meta.url);
-
+/** Read from node_modules directly: packages with an exports map refuse `require('<pkg>/package.json')`. */
 function version(pkg: string): string {
   try {
-    return (require(`${pkg}/package.json`) as { version: string }).version;
+    const file = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return 'absent';
   }

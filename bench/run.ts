@@ -6,13 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const PARTS = ['cardinality.ts', 'webhook.ts'];
+const PARTS = ['cardinality.ts', 'recording.ts', 'scrape.ts', 'memory.ts', 'startup.ts', 'webhook.ts'];
 
+// `npm run bench -- scrape memory` runs only the parts named.
+const only = process.argv.slice(2);
 let failed = false;
-for (const part of PARTS) {
+for (const part of PARTS.filter((name) => only.length === 0 || only.includes(name.replace(/\.ts$/, '')))) {
   console.log(`\n== bench/${part}`);
-  const file = fileURLToPath(new URL(part, import.meta.url));
-  const result = spawnSync(process.execPath, ['--expose-gc', file], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL(part, import.meta.url))], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;

@@ -62,7 +62,7 @@ export {
   type SeriesBoundsOptions,
 } from './instruments/business-series-options.ts';
 export type { BusinessRecord, BusinessSeriesStore } from './instruments/business-series-store.ts';
-export type { CatalogInstrument } from './instruments/catalog-instrument.ts';
+export type { BoundSeries, CatalogInstrument } from './instruments/catalog-instrument.ts';
 export {
   createBusinessSeries,
   createGenesisMetrics,

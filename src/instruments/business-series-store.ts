@@ -8,6 +8,7 @@
  * both take from the front, in O(1) per removed record.
  */
 import type { SeriesRemovalReason } from '../catalog/adapter-metrics.ts';
+import { CellRegistry } from './cell-registry.ts';
 
 export interface BusinessRecord {
   readonly id: string;
@@ -39,6 +40,12 @@ export type RemovalListener = (reason: SeriesRemovalReason, count: number) => vo
 export class BusinessSeriesStore {
   readonly ttlSeconds: number;
   readonly maxBusinesses: number;
+  /**
+   * The catalog series the adapter keeps itself. They travel with the store
+   * because the store is what the producer and the recording API share (see
+   * createBusinessMetricProducer).
+   */
+  readonly cells = new CellRegistry();
   readonly #records = new Map<string, BusinessRecord>();
   readonly #ttlMs: number;
   readonly #now: () => number;

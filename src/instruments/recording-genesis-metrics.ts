@@ -57,7 +57,7 @@ export class RecordingGenesisMetrics implements GenesisMetrics {
     this.businessSeries = businessSeries;
     // Per-business gauges are not SDK instruments: a producer serves them from the bounded store.
     const instruments = BUSINESS_METRICS.filter((s) => !('perBusiness' in s)).map(
-      (s) => [s.name, new CatalogInstrument(meter, s, drops, idCap(s, maxUserIds))] as const,
+      (s) => [s.name, new CatalogInstrument(meter, s, drops, idCap(s, maxUserIds), businessSeries.cells)] as const,
     );
     this.#instruments = new Map(instruments);
     for (const instrument of this.#instruments.values()) instrument.initializeSeries();

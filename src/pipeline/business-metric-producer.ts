@@ -13,17 +13,19 @@ import {
   type DataPoint,
   DataPointType,
   type GaugeMetricData,
+  type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { BUSINESS_METRICS } from '../catalog/business-metrics.ts';
 import type { BusinessRecord, BusinessSeriesStore } from '../instruments/business-series-store.ts';
 import { METER_NAME } from '../instruments/create-genesis-metrics.ts';
 import { VERSION } from '../version.ts';
+import { cellMetrics, newDeltaMemory } from './cell-metrics.ts';
 
 type Field = 'mrrUsd' | 'confidence' | 'healthScore';
 
 /** Which record field feeds which per-business gauge. */
-const GAUGES: readonly (readonly [name: string, field: Field])[] = [
+export const BUSINESS_GAUGES: readonly (readonly [name: string, field: Field])[] = [
   ['genesis_meta_agent_revenue_projected_mrr', 'mrrUsd'],
   ['genesis_meta_agent_revenue_confidence', 'confidence'],
   ['genesis_meta_agent_business_health_score', 'healthScore'],
@@ -42,21 +44,40 @@ function gauge(name: string, points: DataPoint<number>[]): GaugeMetricData {
 export interface BusinessMetricProducerOptions {
   /** Serve per-business series at all; off leaves only the portfolio aggregates. @default true */
   enabled?: boolean;
+  /** Serve the catalog series the adapter keeps (off where the endpoint renders them itself). @default true */
+  catalogCells?: boolean;
+  /** The temporality the reader wants for counters and histograms. @default 'cumulative' */
+  temporality?: 'cumulative' | 'delta';
 }
 
+/**
+ * Also serves the catalog series the adapter keeps itself (the store's cell
+ * registry): making the producer tells the recording API made on the same
+ * store afterwards that a producer collects them, so it reports them here
+ * instead of through instruments on the Meter. Make one producer per reader.
+ */
 export function createBusinessMetricProducer(store: BusinessSeriesStore, options: BusinessMetricProducerOptions = {}): MetricProducer {
   const enabled = options.enabled ?? true;
+  const catalogCells = options.catalogCells ?? true;
+  const delta = options.temporality === 'delta' ? newDeltaMemory() : undefined;
+  if (catalogCells) store.cells.collected = true;
   return {
     async collect() {
-      if (!enabled) return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [] }, errors: [] };
-      store.sweep();
-      const time = millisToHrTime(Date.now());
-      const points: DataPoint<number>[][] = GAUGES.map(() => []);
-      for (const record of store.records()) addPoints(record, points, time);
-      const metrics = GAUGES.map(([name], i) => gauge(name, points[i] ?? [])).filter((metric) => metric.dataPoints.length > 0);
+      const nowMs = Date.now();
+      const metrics: MetricData[] = catalogCells ? cellMetrics(store.cells, nowMs, delta) : [];
+      if (enabled) {
+        store.sweep();
+        const time = millisToHrTime(nowMs);
+        const points: DataPoint<number>[][] = BUSINESS_GAUGES.map(() => []);
+        for (const record of store.records()) addPoints(record, points, time);
+        for (const [i, [name]] of BUSINESS_GAUGES.entries()) if ((points[i]?.length ?? 0) > 0) metrics.push(gauge(name, points[i] ?? []));
+      }
       return {
         // The reader keeps its own resource; only the scope metrics are merged.
-        resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: { name: METER_NAME, version: VERSION }, metrics }] },
+        resourceMetrics: {
+          resource: emptyResource(),
+          scopeMetrics: metrics.length === 0 ? [] : [{ scope: { name: METER_NAME, version: VERSION }, metrics }],
+        },
         errors: [],
       };
     },
@@ -65,7 +86,7 @@ export function createBusinessMetricProducer(store: BusinessSeriesStore, options
 
 function addPoints(record: BusinessRecord, points: DataPoint<number>[][], time: [number, number]): void {
   const attributes: Attributes = { business_id: record.id };
-  GAUGES.forEach(([, field], i) => {
+  BUSINESS_GAUGES.forEach(([, field], i) => {
     const value = record[field];
     if (value !== undefined) points[i]?.push({ startTime: time, endTime: time, attributes, value });
   });

@@ -17,10 +17,10 @@ import { DISABLED_METRICS } from '../instruments/disabled-metrics.ts';
 import { DropAccounting } from '../instruments/drop-accounting.ts';
 import type { GenesisMetrics } from '../instruments/genesis-metrics.ts';
 import { redactUrl } from '../push/export-failure-log.ts';
-import { createOtlpPush } from '../push/otlp-push.ts';
 import { type PushResult, pushTelemetry, type TelemetryPushOptions } from '../push/pushgateway.ts';
 import { VERSION } from '../version.ts';
 import { createBusinessMetricProducer } from './business-metric-producer.ts';
+import { metricsResponder } from './metrics-response.ts';
 import { overflowingInstruments } from './overflow-watch.ts';
 import { buildResource } from './resource.ts';
 import { SDK_DEFAULT_LIMIT, seriesLimit } from './series-limits.ts';
@@ -77,23 +77,38 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   );
   const { ttlSeconds, maxBusinesses, maxUserIds } = config.seriesBounds;
   const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(config.now ? { now: config.now } : {}) });
-  // Every reader gets the same producers, so pull and push show the same live businesses.
-  const metricProducers: MetricProducer[] = [createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries })];
+  // Every reader gets a producer of the same store, so pull and push show the same live businesses. The endpoint
+  // renders the store itself, so its exporter gets it only for collect() (the Pushgateway); push gets its own temporality.
+  const rendered = createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries });
+  businessSeries.cells.collected = true; // said outright: the producers below and the endpoint report the adapter's cells
+  const temporality = config.otlp === undefined || config.otlp.temporality === 'cumulative' ? 'cumulative' : 'delta';
+  const metricProducers: MetricProducer[] = [
+    createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, temporality }),
+  ];
   let watchOverflow: (resourceMetrics: ResourceMetrics) => void = () => {};
   const exporter = new WatchedPrometheusExporter(
-    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels, metricProducers },
+    { preventServerStart: true, withoutScopeInfo: !config.scopeLabels },
     (resourceMetrics) => watchOverflow(resourceMetrics),
+    rendered,
   );
   const server = await startMetricsServer({
     host: config.host,
     port: config.port,
     auth: config.auth,
-    serveMetrics: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    serveMetrics: metricsResponder(exporter, {
+      store: businessSeries,
+      perBusinessSeries: config.perBusinessSeries,
+      scopeLabels: config.scopeLabels,
+    }),
   });
   const maxIds = (spec: InstrumentSpec) => idCap(spec, maxUserIds);
   // Every reader in one list: pull (the endpoint) always, OTLP push when configured, each with the same producers.
   const readers: MetricReader[] = [exporter];
-  const push = config.otlp === undefined ? undefined : createOtlpPush(config.otlp, config.logger, metricProducers);
+  // The OTLP exporters (protobuf among them) cost about 150 ms of start-up: loaded only when push is on.
+  const push =
+    config.otlp === undefined
+      ? undefined
+      : (await import('../push/otlp-push.ts')).createOtlpPush(config.otlp, config.logger, metricProducers);
   if (push !== undefined) readers.push(push.reader);
   const meterProvider = new MeterProvider({ resource, views: viewsFromCatalog(CATALOG, METER_NAME, maxIds), readers });
   push?.attach(meterProvider.getMeter(METER_NAME, VERSION));
