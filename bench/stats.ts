@@ -42,9 +42,15 @@ export function collectGarbage(): void {
 
 export const PEERS = ['prom-client', '@opentelemetry/sdk-metrics', '@opentelemetry/exporter-prometheus', '@opentelemetry/api'];
 
-/** Writes bench/results/<part>.md: a title, the machine, what was measured, and the table. */
-export async function writeResults(part: string, title: string, notes: readonly string[], table: readonly string[]): Promise<void> {
-  const text = [`# ${title}`, '', `${describeMachine(PEERS)}.`, ...notes, '', ...table, ''].join('\n');
+/** Writes bench/results/<part>.md: a title, the machine and the peers' versions, what was measured, and the table. */
+export async function writeResults(
+  part: string,
+  title: string,
+  notes: readonly string[],
+  table: readonly string[],
+  packages: readonly string[] = PEERS,
+): Promise<void> {
+  const text = [`# ${title}`, '', `${describeMachine(packages)}.`, ...notes, '', ...table, ''].join('\n');
   const directory = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(directory, { recursive: true });
   await writeFile(`${directory}${part}.md`, text);

@@ -13,6 +13,8 @@ import { eventsUrl } from './event-path.ts';
 import type { NotifierSettings } from './notifier-options.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 
+const GAUGE_REFRESH_MS = 1000;
+
 export interface DrainerDeps {
   readonly settings: NotifierSettings & { readonly url: string };
   readonly outbox: Outbox;
@@ -35,6 +37,8 @@ export class OutboxDrainer {
   /** A poke during a tick: the next tick comes this soon after it. */
   #soonest = Number.POSITIVE_INFINITY;
   #stopped = false;
+  /** When the outbox gauges were last refreshed: their two counts walk an index, so not on every tick of a long drain. */
+  #gaugesAt = Number.NEGATIVE_INFINITY;
 
   constructor(deps: DrainerDeps) {
     this.#deps = deps;
@@ -89,8 +93,11 @@ export class OutboxDrainer {
         const outcomes = await Promise.all(heads.map((row) => this.#deliver(row)));
         progress = outcomes.some((delivered) => delivered);
       }
-      const stats = outbox.stats(now());
-      metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
+      if (!progress || now() - this.#gaugesAt >= GAUGE_REFRESH_MS) {
+        this.#gaugesAt = now();
+        const stats = outbox.stats(this.#gaugesAt);
+        metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
+      }
     } catch (error) {
       logger.error(`dashboard webhook: the outbox could not be read or written: ${(error as Error).message}`);
     }
