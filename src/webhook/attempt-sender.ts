@@ -46,7 +46,7 @@ export async function sendAttempt(deps: AttemptSenderDeps, event: SendableEvent)
   }
   deps.metrics.attempt();
   const timestamp = Math.floor(deps.now() / 1000);
-  const headers = signatureHeaders(deps.settings.secrets, deps.settings.keys, event.id, timestamp, event.body);
+  const headers = signatureHeaders(deps.settings.keys, event.id, timestamp, event.body);
   const result = await deps.http.post(event.url, event.body, headers, deps.signal);
   if (deps.signal.aborted) {
     // Shutdown cut the attempt short: no verdict either way; the event stays on disk.

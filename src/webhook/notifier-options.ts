@@ -9,7 +9,7 @@ import { parseBoolean, parsePositiveNumber, readEnv, rejectUnknownKeys } from '.
 import type { Logger } from '../logging/logger.ts';
 import type { RandomSource } from './backoff.ts';
 import { defaultOutboxDir } from './outbox-location.ts';
-import { secretKey } from './signing.ts';
+import { legacyKey, NO_SIGNING_KEYS, type SigningKeys, secretKey } from './signing.ts';
 
 export interface DashboardNotifierOptions {
   /** The dashboard's base URL; events go to `${url}/api/businesses/${id}/events`. Unset: nothing is sent. Env GENESIS_DASHBOARD_URL. */
@@ -60,7 +60,8 @@ export interface DashboardNotifierOptions {
 export interface NotifierSettings {
   readonly url: string | undefined;
   readonly secrets: readonly string[];
-  readonly keys: readonly Buffer[];
+  /** The secrets' HMAC keys, made once. */
+  readonly keys: SigningKeys;
   readonly maxRetries: number;
   readonly timeoutMs: number;
   readonly concurrency: number;
@@ -135,14 +136,15 @@ export function resolveNotifierSettings(options: DashboardNotifierOptions = {}):
   const secretsSource = options.secrets === undefined ? 'GENESIS_DASHBOARD_WEBHOOK_SECRET' : 'secrets';
   const secretsRaw = options.secrets ?? readEnv(env, 'GENESIS_DASHBOARD_WEBHOOK_SECRET')?.split(/[\s,]+/);
   const secrets = (typeof secretsRaw === 'string' ? [secretsRaw] : [...(secretsRaw ?? [])]).filter((s) => s !== '');
-  const keys = secrets.map((secret, i) => {
+  const standard = secrets.map((secret, i) => {
     const key = secretKey(secret);
     // The message names the position, never the secret.
-    if (key === undefined || key.length === 0) {
+    if (key === undefined) {
       throw new GenesisConfigError(secretsSource, `${secretsSource}: secret #${i + 1} starts with whsec_ but the rest is not base64`);
     }
     return key;
   });
+  const keys = secrets[0] === undefined ? NO_SIGNING_KEYS : { standard, legacy: legacyKey(secrets[0]) };
   const maxAgeHours = readEnv(env, 'GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS');
   const outboxRaw = readEnv(env, 'GENESIS_DASHBOARD_OUTBOX');
   const fsyncRaw = readEnv(env, 'GENESIS_DASHBOARD_OUTBOX_FSYNC');

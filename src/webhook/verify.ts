@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
   LEGACY_SIGNATURE_HEADER,
+  legacyKey,
   legacySignature,
   secretKey,
   standardSignature,
@@ -78,6 +79,6 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResul
 function verifyLegacy(options: VerifyWebhookOptions, secrets: string[], body: string, id: string | undefined): VerifyWebhookResult {
   const offered = header(options.headers, LEGACY_SIGNATURE_HEADER);
   if (offered === undefined || options.acceptLegacy !== true) return { ok: false, reason: 'missing webhook-signature' };
-  const matches = secrets.some((secret) => sameText(offered, legacySignature(secret, body)));
+  const matches = secrets.some((secret) => sameText(offered, legacySignature(legacyKey(secret), body)));
   return matches ? { ok: true, id: id ?? '', timestamp: undefined, scheme: 'legacy' } : { ok: false, reason: 'no matching signature' };
 }

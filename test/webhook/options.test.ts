@@ -54,7 +54,8 @@ describe('notifier options', () => {
     });
     assert.equal(settings.maxRetries, 5);
     assert.deepEqual(settings.secrets, ['whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', 'older-raw-secret']);
-    assert.equal(settings.keys[0]?.toString(), 'secret-secret-secret');
+    assert.equal(settings.keys.standard[0]?.export().toString(), 'secret-secret-secret');
+    assert.equal(settings.keys.legacy?.export().toString(), 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=');
     assert.equal(settings.timeoutMs, 2500);
     assert.equal(settings.outbox, '/tmp/somewhere');
     assert.equal(settings.outboxMaxAgeMs, 2 * 3600_000);

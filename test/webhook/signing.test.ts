@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { legacySignature, secretKey, signatureHeaders } from '../../src/webhook/signing.ts';
+import { legacyKey, legacySignature, NO_SIGNING_KEYS, secretKey, signatureHeaders } from '../../src/webhook/signing.ts';
 import { verifyWebhook } from '../../src/webhook/verify.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -14,8 +14,8 @@ const OLD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const body = JSON.stringify({ business_id: 'biz-1', update_type: 'deployed', data: { ok: true }, timestamp: '2025-01-01T00:00:00.000Z' });
 
 function sign(secrets: string[], id = 'msg_1', timestamp = Math.floor(Date.now() / 1000)) {
-  const keys = secrets.map((s) => secretKey(s) as Buffer);
-  return signatureHeaders(secrets, keys, id, timestamp, body);
+  const standard = secrets.map((s) => secretKey(s) as NonNullable<ReturnType<typeof secretKey>>);
+  return signatureHeaders({ standard, legacy: legacyKey(secrets[0] as string) }, id, timestamp, body);
 }
 
 describe('signatures', () => {
@@ -41,11 +41,11 @@ describe('signatures', () => {
     const headers = sign([SECRET, OLD_SECRET]);
     const expected = createHmac('sha256', SECRET).update(body).digest('hex');
     assert.equal(headers['x-genesis-signature'], `sha256=${expected}`);
-    assert.equal(legacySignature(SECRET, body), `sha256=${expected}`);
+    assert.equal(legacySignature(legacyKey(SECRET), body), `sha256=${expected}`);
   });
 
   it('without a secret, send only the id and timestamp', () => {
-    assert.deepEqual(Object.keys(signatureHeaders([], [], 'msg_1', 5, body)).sort(), ['webhook-id', 'webhook-timestamp']);
+    assert.deepEqual(Object.keys(signatureHeaders(NO_SIGNING_KEYS, 'msg_1', 5, body)).sort(), ['webhook-id', 'webhook-timestamp']);
   });
 
   it('refuse a whsec_ secret that is not base64', () => {
@@ -111,7 +111,7 @@ describe('verifyWebhook', () => {
   });
 
   it('accepts a legacy-only request only when asked to', () => {
-    const headers = { 'x-genesis-signature': legacySignature(SECRET, body) };
+    const headers = { 'x-genesis-signature': legacySignature(legacyKey(SECRET), body) };
     assert.equal(verifyWebhook({ body, headers, secrets: SECRET, now }).ok, false);
     assert.equal(verifyWebhook({ body, headers, secrets: SECRET, now, acceptLegacy: true }).ok, true);
     assert.equal(verifyWebhook({ body: `${body}x`, headers, secrets: SECRET, now, acceptLegacy: true }).ok, false);
