@@ -24,8 +24,8 @@ export const DROPPED_MEASUREMENTS = {
   ],
 } as const satisfies InstrumentSpec;
 
-/** Why a per-business series left the exposition. */
-export const SERIES_REMOVAL_REASONS = ['taken_down', 'expired', 'evicted'] as const;
+/** Why a business's series left the exposition (evicted), or the business left the adapter's memory altogether. */
+export const SERIES_REMOVAL_REASONS = ['taken_down', 'expired', 'evicted', 'forgotten'] as const;
 export type SeriesRemovalReason = (typeof SERIES_REMOVAL_REASONS)[number];
 
 export const SERIES_REMOVED = {
@@ -33,7 +33,7 @@ export const SERIES_REMOVED = {
   kind: 'counter',
   unit: '{business}',
   description:
-    'Businesses whose per-business series were removed: taken down, expired (no update within the TTL) or evicted (over the cap, least recently updated first).',
+    'Businesses whose per-business series were removed: taken down or expired (no update within the TTL), both also leaving the portfolio aggregates; evicted (over the series cap, least recently updated first; still counted in the aggregates); forgotten (over the tracked cap: out of the aggregates too).',
   labels: [{ key: 'reason', description: 'Why the series were removed.', values: SERIES_REMOVAL_REASONS }],
 } as const satisfies InstrumentSpec;
 
@@ -42,7 +42,7 @@ export const SERIES_OVERFLOWS = {
   kind: 'counter',
   unit: '{measurement}',
   description:
-    'Measurements recorded under an overflow series because their instrument reached its series limit (an id cap of the adapter, or the SDK cardinality limit).',
+    "Measurements recorded under an overflow series because their instrument reached its series limit: each one past an id cap of the adapter; 1 per instrument the first time the SDK's cardinality limit merges its series (the SDK does not say how many measurements it merged).",
   labels: [
     {
       key: 'instrument',

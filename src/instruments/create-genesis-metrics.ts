@@ -42,6 +42,8 @@ const KNOWN_OPTIONS = [
   'now',
   'businessSeriesTtlSeconds',
   'maxBusinessSeries',
+  'maxTrackedBusinesses',
+  'perBusinessSeries',
   'maxUserIds',
 ] as const;
 
@@ -56,8 +58,8 @@ export function resolveEnabled(enabled: boolean | undefined, env: NodeJS.Process
 export function createBusinessSeries(
   options: SeriesBoundsOptions & { env?: NodeJS.ProcessEnv; now?: () => number } = {},
 ): BusinessSeriesStore {
-  const { ttlSeconds, maxBusinesses } = resolveSeriesBounds(options, options.env ?? process.env);
-  return new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(options.now ? { now: options.now } : {}) });
+  const { ttlSeconds, maxBusinesses, maxTracked } = resolveSeriesBounds(options, options.env ?? process.env);
+  return new BusinessSeriesStore({ ttlSeconds, maxBusinesses, maxTracked, ...(options.now ? { now: options.now } : {}) });
 }
 
 /**

@@ -32,7 +32,7 @@ export function summarisePortfolio(store: BusinessSeriesStore): Portfolio {
   const live = new Map(TYPES.map((type) => [type, new Map(HEALTH_BANDS.map((band) => [band, 0]))]));
   const mrrUsd = new Map(TYPES.map((type) => [type, 0]));
   store.sweep();
-  for (const record of store.records()) {
+  for (const record of store.tracked()) {
     const bands = live.get(record.businessType) ?? live.get(OTHER_LABEL_VALUE);
     const band = healthBand(record.healthScore);
     bands?.set(band, (bands.get(band) ?? 0) + 1);

@@ -42,7 +42,7 @@ function gauge(name: string, points: DataPoint<number>[]): GaugeMetricData {
 }
 
 export interface BusinessMetricProducerOptions {
-  /** Serve per-business series at all; off leaves only the portfolio aggregates. @default true */
+  /** Serve per-business series at all; off leaves only the catalog series. @default on unless the store keeps none (GENESIS_BUSINESS_SERIES_ENABLED=false) */
   enabled?: boolean;
   /** Serve the catalog series the adapter keeps (off where the endpoint renders them itself). @default true */
   catalogCells?: boolean;

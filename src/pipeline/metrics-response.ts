@@ -22,14 +22,12 @@ const NOTHING = '# no registered metrics';
 export interface MetricsResponderOptions {
   /** The store whose cells and per-business records are rendered here. */
   readonly store: BusinessSeriesStore;
-  /** Serve the per-business gauges (GENESIS_BUSINESS_SERIES_ENABLED). */
-  readonly perBusinessSeries: boolean;
   /** Add otel_scope_name/otel_scope_version to every series. */
   readonly scopeLabels: boolean;
 }
 
 export function metricsResponder(exporter: WatchedPrometheusExporter, options: MetricsResponderOptions) {
-  const { store, perBusinessSeries, scopeLabels } = options;
+  const { store, scopeLabels } = options;
   // The exporter's own serialiser, configured as the exporter configures it (no prefix, no timestamps, target_info).
   const serializer = new PrometheusSerializer('', false, undefined, false, !scopeLabels);
   const renderer = new CellRenderer({ scope: scopeLabels ? { name: METER_NAME, version: VERSION } : undefined });
@@ -46,7 +44,7 @@ export function metricsResponder(exporter: WatchedPrometheusExporter, options: M
 
   function* ownSeries(): Generator<string> {
     yield* renderer.render(store.cells);
-    if (perBusinessSeries) yield* renderBusinessGauges(store, renderer.scopeLabels === '' ? '' : `,${renderer.scopeLabels}`);
+    yield* renderBusinessGauges(store, renderer.scopeLabels === '' ? '' : `,${renderer.scopeLabels}`);
   }
 
   async function respond(response: ServerResponse): Promise<void> {

@@ -11,12 +11,14 @@ import { BUSINESS_GAUGES } from './business-metric-producer.ts';
 /** `scopeLabels`: the exporter's otel_scope_* labels, already rendered (with a leading comma), or ''. */
 export function* renderBusinessGauges(store: BusinessSeriesStore, scopeLabels: string, chunkSeries = 2000): Generator<string> {
   store.sweep();
+  // A snapshot (at most the series cap): an update during the chunks re-inserts its record, which a live walk would meet twice.
+  const records = [...store.records()];
   let chunk = '';
   let inChunk = 0;
   for (const [name, field] of BUSINESS_GAUGES) {
     const spec = BUSINESS_METRICS.find((s) => s.name === name);
     let wroteHeader = false;
-    for (const record of store.records()) {
+    for (const record of records) {
       const value = record[field];
       if (value === undefined) continue;
       if (!wroteHeader) {

@@ -75,16 +75,14 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     { serviceName: config.serviceName, serviceInstanceId: config.serviceInstanceId, attributes: config.resourceAttributes },
     config.env,
   );
-  const { ttlSeconds, maxBusinesses, maxUserIds } = config.seriesBounds;
-  const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, ...(config.now ? { now: config.now } : {}) });
+  const { ttlSeconds, maxBusinesses, maxTracked, maxUserIds } = config.seriesBounds;
+  const businessSeries = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, maxTracked, ...(config.now ? { now: config.now } : {}) });
   // Every reader gets a producer of the same store, so pull and push show the same live businesses. The endpoint
   // renders the store itself, so its exporter gets it only for collect() (the Pushgateway); push gets its own temporality.
-  const rendered = createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries });
+  const rendered = createBusinessMetricProducer(businessSeries);
   businessSeries.cells.collected = true; // said outright: the producers below and the endpoint report the adapter's cells
   const temporality = config.otlp === undefined || config.otlp.temporality === 'cumulative' ? 'cumulative' : 'delta';
-  const metricProducers: MetricProducer[] = [
-    createBusinessMetricProducer(businessSeries, { enabled: config.perBusinessSeries, temporality }),
-  ];
+  const metricProducers: MetricProducer[] = [createBusinessMetricProducer(businessSeries, { temporality })];
   let watchOverflow: (resourceMetrics: ResourceMetrics) => void = () => {};
   const exporter = new WatchedPrometheusExporter(
     { preventServerStart: true, withoutScopeInfo: !config.scopeLabels },
@@ -97,7 +95,6 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
     auth: config.auth,
     serveMetrics: metricsResponder(exporter, {
       store: businessSeries,
-      perBusinessSeries: config.perBusinessSeries,
       scopeLabels: config.scopeLabels,
     }),
   });
@@ -145,11 +142,18 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   };
 }
 
-/** Counts and logs (once) every instrument the SDK reports as overflowing. */
+/**
+ * Counts and logs every instrument the SDK reports as overflowing, once: its
+ * merged series does not say how many measurements it took, and counting it
+ * on every collection would count scrapes, not measurements.
+ */
 function overflowWatcher(meter: Meter, config: TelemetryConfig, maxIds: (spec: InstrumentSpec) => number | undefined) {
   const accounting = new DropAccounting(meter, config.logger);
+  const seen = new Set<string>();
   return (resourceMetrics: ResourceMetrics) => {
     for (const name of overflowingInstruments(resourceMetrics)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
       const spec = findInstrumentSpec(name);
       accounting.overflowed(name, spec ? seriesLimit(spec, maxIds(spec)) : SDK_DEFAULT_LIMIT, 'otel_metric_overflow="true"');
     }

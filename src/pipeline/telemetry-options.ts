@@ -4,7 +4,7 @@
  * the variable, and says what would be right.
  */
 import { GenesisConfigError } from '../config/config-error.ts';
-import { parseBoolean, parsePort, readEnv, rejectUnknownKeys } from '../config/parse.ts';
+import { parsePort, readEnv, rejectUnknownKeys } from '../config/parse.ts';
 import { resolveSeriesBounds, type SeriesBounds, type SeriesBoundsOptions } from '../instruments/business-series-options.ts';
 import { resolveEnabled } from '../instruments/create-genesis-metrics.ts';
 import { consoleLogger, type Logger } from '../logging/logger.ts';
@@ -30,8 +30,6 @@ export interface TelemetryOptions extends SeriesBoundsOptions {
   scopeLabels?: boolean;
   /** Record and serve at all. @default GENESIS_METRICS_ENABLED, else true */
   enabled?: boolean;
-  /** Serve one series per live business (the portfolio aggregates are served either way). @default GENESIS_BUSINESS_SERIES_ENABLED, else true */
-  perBusinessSeries?: boolean;
   /** The clock of the business store, in ms (tests). @default performance.now */
   now?: () => number;
   /** @default one line to stderr per warning */
@@ -51,7 +49,6 @@ export interface TelemetryConfig {
   readonly auth: EndpointAuth | undefined;
   readonly scopeLabels: boolean;
   readonly enabled: boolean;
-  readonly perBusinessSeries: boolean;
   readonly seriesBounds: SeriesBounds;
   readonly now: (() => number) | undefined;
   readonly logger: Logger;
@@ -74,6 +71,7 @@ const KNOWN_OPTIONS = [
   'perBusinessSeries',
   'businessSeriesTtlSeconds',
   'maxBusinessSeries',
+  'maxTrackedBusinesses',
   'maxUserIds',
   'now',
   'logger',
@@ -131,16 +129,10 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
     auth: resolveAuth(options.auth, env),
     scopeLabels: options.scopeLabels ?? false,
     enabled: resolveEnabled(options.enabled, env),
-    perBusinessSeries: options.perBusinessSeries ?? parseOptionalBoolean('GENESIS_BUSINESS_SERIES_ENABLED', env) ?? true,
     seriesBounds: resolveSeriesBounds(options, env),
     now: options.now,
     logger: options.logger ?? consoleLogger(),
     env,
     otlp: resolveOtlpPush(options.otlp, env),
   });
-}
-
-function parseOptionalBoolean(variable: string, env: NodeJS.ProcessEnv): boolean | undefined {
-  const raw = readEnv(env, variable);
-  return raw === undefined ? undefined : parseBoolean(variable, raw);
 }

@@ -5,15 +5,16 @@ import { resolveSeriesBounds } from '../../src/instruments/business-series-optio
 import { BusinessSeriesStore } from '../../src/instruments/business-series-store.ts';
 import { healthBand, summarisePortfolio } from '../../src/instruments/portfolio.ts';
 
-function storeWithClock(ttlSeconds: number, maxBusinesses: number) {
+function storeWithClock(ttlSeconds: number, maxBusinesses: number, maxTracked = 1000) {
   const clock = { ms: 0 };
   const removed: Record<string, number> = {};
-  const store = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, now: () => clock.ms });
+  const store = new BusinessSeriesStore({ ttlSeconds, maxBusinesses, maxTracked, now: () => clock.ms });
   store.onRemoved((reason, count) => {
     removed[reason] = (removed[reason] ?? 0) + count;
   });
   const ids = () => [...store.records()].map((r) => r.id);
-  return { clock, removed, store, ids };
+  const tracked = () => [...store.tracked()].map((r) => r.id);
+  return { clock, removed, store, ids, tracked };
 }
 
 describe('BusinessSeriesStore', () => {
@@ -27,24 +28,52 @@ describe('BusinessSeriesStore', () => {
     assert.deepEqual([a?.businessType, a?.mrrUsd, a?.confidence, a?.healthScore], ['ecommerce', 12, 0.5, undefined]);
   });
 
-  it('evicts the least recently updated past the cap, and counts it', () => {
-    const { store, ids, removed } = storeWithClock(60, 3);
+  it("evicts the least recently updated's series past the cap, and counts it, but keeps tracking it", () => {
+    const { store, ids, tracked, removed } = storeWithClock(60, 3);
     for (const id of ['a', 'b', 'c']) store.update(id, 'saas', { mrrUsd: 1 });
     store.update('a', 'saas', { mrrUsd: 2 });
     store.update('d', 'saas', { mrrUsd: 1 });
     assert.deepEqual(ids(), ['c', 'a', 'd']);
+    assert.deepEqual(tracked(), ['b', 'c', 'a', 'd']);
     assert.deepEqual(removed, { evicted: 1 });
+    store.update('b', 'saas', { mrrUsd: 3 });
+    assert.deepEqual(ids(), ['a', 'd', 'b'], 'an update brings an evicted business back to the series');
+    assert.deepEqual(tracked(), ['c', 'a', 'd', 'b']);
+    assert.deepEqual(removed, { evicted: 2 });
+  });
+
+  it('forgets the least recently updated past the tracked cap, those without series first', () => {
+    const { store, ids, tracked, removed } = storeWithClock(60, 2, 3);
+    for (const id of ['a', 'b', 'c', 'd']) store.update(id, 'saas', { mrrUsd: 1 });
+    assert.deepEqual(ids(), ['c', 'd']);
+    assert.deepEqual(tracked(), ['b', 'c', 'd']);
+    assert.deepEqual(removed, { evicted: 2, forgotten: 1 });
+    assert.equal(store.remove('b'), true, 'a business without series can be taken down');
+    assert.equal(store.trackedSize, 2);
+  });
+
+  it('keeps no series at a cap of 0 (per-business series off), and tracks every business', () => {
+    const { store, ids, tracked, removed, clock } = storeWithClock(60, 0, 5);
+    for (const id of ['a', 'b', 'c']) store.update(id, 'saas', { mrrUsd: 1 });
+    assert.deepEqual(ids(), []);
+    assert.deepEqual(tracked(), ['a', 'b', 'c']);
+    assert.deepEqual(removed, {}, 'nothing evicted: there were no series');
+    clock.ms = 61_000;
+    store.sweep();
+    assert.deepEqual(tracked(), []);
+    assert.deepEqual(removed, { expired: 3 });
   });
 
   it('expires what was not updated within the TTL, on sweep and a little on every write', () => {
-    const { store, ids, removed, clock } = storeWithClock(60, 100);
+    const { store, ids, tracked, removed, clock } = storeWithClock(60, 2);
     for (const id of ['a', 'b', 'c', 'd']) store.update(id, 'saas', { mrrUsd: 1 });
     clock.ms = 30_000;
     store.update('c', 'saas', { mrrUsd: 1 });
     clock.ms = 61_000;
     store.sweep();
     assert.deepEqual(ids(), ['c']);
-    assert.deepEqual(removed, { expired: 3 });
+    assert.deepEqual(tracked(), ['c'], 'those past the series cap expire too');
+    assert.deepEqual(removed, { evicted: 2, expired: 3 });
     clock.ms = 200_000;
     store.update('e', 'saas', {});
     assert.deepEqual(ids(), ['e'], 'a write expires the stale head');
@@ -103,12 +132,27 @@ describe('the portfolio summary', () => {
 
 describe('the series bounds', () => {
   it('come from options, then GENESIS_BUSINESS_SERIES_TTL_SECONDS / _MAX and GENESIS_USER_ID_MAX, then defaults', () => {
-    assert.deepEqual(resolveSeriesBounds({}, {}), { ttlSeconds: 21_600, maxBusinesses: 5000, maxUserIds: 1000 });
+    assert.deepEqual(resolveSeriesBounds({}, {}), { ttlSeconds: 21_600, maxBusinesses: 5000, maxTracked: 100_000, maxUserIds: 1000 });
     assert.deepEqual(
-      resolveSeriesBounds({}, { GENESIS_BUSINESS_SERIES_TTL_SECONDS: '0', GENESIS_BUSINESS_SERIES_MAX: '20', GENESIS_USER_ID_MAX: '7' }),
-      { ttlSeconds: 0, maxBusinesses: 20, maxUserIds: 7 },
+      resolveSeriesBounds(
+        {},
+        {
+          GENESIS_BUSINESS_SERIES_TTL_SECONDS: '0',
+          GENESIS_BUSINESS_SERIES_MAX: '20',
+          GENESIS_BUSINESS_TRACKED_MAX: '30',
+          GENESIS_USER_ID_MAX: '7',
+        },
+      ),
+      { ttlSeconds: 0, maxBusinesses: 20, maxTracked: 30, maxUserIds: 7 },
     );
     assert.deepEqual(resolveSeriesBounds({ maxBusinessSeries: 3 }, { GENESIS_BUSINESS_SERIES_MAX: '20' }).maxBusinesses, 3);
+    assert.equal(
+      resolveSeriesBounds({ maxBusinessSeries: 200_000 }, {}).maxTracked,
+      200_000,
+      'the default tracked cap follows a larger series cap',
+    );
+    assert.equal(resolveSeriesBounds({}, { GENESIS_BUSINESS_SERIES_ENABLED: 'false' }).maxBusinesses, 0, 'series off: a cap of 0');
+    assert.equal(resolveSeriesBounds({ perBusinessSeries: true }, { GENESIS_BUSINESS_SERIES_ENABLED: 'false' }).maxBusinesses, 5000);
   });
 
   it('refuse a bad value, naming the variable or option', () => {

@@ -47,6 +47,12 @@ describe('per-business series under 100,000 businesses of churn', () => {
   it('never serves more than the cap, and serves only live businesses with their latest values', async () => {
     const m = telemetry.metrics;
     const takenDown = new Set<string>();
+    /** What the adapter should know: every business not taken down, with its last update time and MRR, oldest first. */
+    const expected = new Map<string, { at: number; mrrUsd: number }>();
+    const touch = (businessId: string, mrrUsd: number) => {
+      expected.delete(businessId);
+      expected.set(businessId, { at: clock.ms, mrrUsd });
+    };
     let maxServed = 0;
     for (let i = 0; i < 100_000; i++) {
       clock.ms += 10; // 100 businesses per simulated second
@@ -54,9 +60,11 @@ describe('per-business series under 100,000 businesses of churn', () => {
       const businessType = BUSINESS_TYPES[i % BUSINESS_TYPES.length] ?? 'saas';
       m.revenueProjected({ businessId, businessType, mrrUsd: i, confidence: 0.5 });
       m.businessHealth({ businessId, businessType, score: 0.8 });
+      touch(businessId, i);
       if (i % 7 === 0) {
         m.businessTakenDown({ businessId, status: 'success' });
         takenDown.add(businessId);
+        expected.delete(businessId);
       }
       if (i % 20_000 === 19_999) {
         const { families } = await scrape(telemetry.url as string);
@@ -69,14 +77,29 @@ describe('per-business series under 100,000 businesses of churn', () => {
     clock.ms += 30_000;
     for (const businessId of ['biz-99990', 'biz-99997', 'biz-99999']) {
       m.revenueProjected({ businessId, businessType: 'saas', mrrUsd: 7, confidence: 0.9 });
+      touch(businessId, 7);
     }
     const { families } = await scrape(telemetry.url as string);
     const live = ids(families, MRR);
-    assert.ok(live.size <= CAP);
-    for (const id of live) assert.ok(!takenDown.has(id), `${id} was taken down`);
-    assert.ok(!live.has('biz-1'), 'an early business expired or was evicted');
+    const within = [...expected].filter(([, e]) => clock.ms - e.at <= TTL_SECONDS * 1000);
+    assert.ok(within.length > CAP, 'more live businesses than the series cap, so the cap is what decides');
+    assert.deepEqual(
+      [...live].sort(),
+      within
+        .slice(-CAP)
+        .map(([id]) => id)
+        .sort(),
+      'exactly the most recently updated live businesses are served',
+    );
     assert.equal(value(families, MRR, { business_id: 'biz-99999' }), 7, 'the latest value is served');
     assert.equal(value(families, CONFIDENCE, { business_id: 'biz-99999' }), 0.9);
+    // The aggregates count every live business, those past the series cap too.
+    const sum = (name: string) => (family(families, name)?.samples ?? []).reduce((total, s) => total + s.value, 0);
+    assert.equal(sum('genesis_meta_agent_live_businesses'), within.length);
+    assert.equal(
+      sum('genesis_meta_agent_portfolio_projected_mrr'),
+      within.reduce((total, [, e]) => total + e.mrrUsd, 0),
+    );
 
     clock.ms += (TTL_SECONDS + 1) * 1000;
     m.revenueProjected({ businessId: 'biz-fresh', businessType: 'saas', mrrUsd: 1, confidence: 1 });
@@ -87,7 +110,9 @@ describe('per-business series under 100,000 businesses of churn', () => {
     const removed = (reason: string) => value(later, 'genesis_telemetry_series_removed_total', { reason }) ?? 0;
     assert.equal(removed('taken_down'), takenDown.size);
     assert.ok(removed('evicted') > 0 && removed('expired') > 0);
-    assert.equal(removed('taken_down') + removed('evicted') + removed('expired') + 1, 100_000 + 1, 'every business is accounted for');
+    assert.equal(removed('forgotten'), 0, 'the tracked cap (100,000 by default) was never reached');
+    // Eviction takes a business's series only; each business leaves the adapter's memory exactly once.
+    assert.equal(removed('taken_down') + removed('expired') + 1, 100_000 + 1, 'every business is accounted for');
   });
 
   it('removes all three series of a business at once when it is taken down', async () => {
@@ -130,7 +155,9 @@ describe('per-business series under 100,000 businesses of churn', () => {
     assert.ok(value(families, 'my_app_requests_total', { otel_metric_overflow: 'true' }) !== undefined, 'the SDK overflowed');
     // The watch sees a collection once it is made, so its count shows from the next one on.
     const next = (await scrape(telemetry.url as string)).families;
-    assert.ok((value(next, 'genesis_telemetry_series_overflows_total', { instrument: 'other' }) ?? 0) >= 1);
+    assert.equal(value(next, 'genesis_telemetry_series_overflows_total', { instrument: 'other' }), 1);
+    const later = (await scrape(telemetry.url as string)).families;
+    assert.equal(value(later, 'genesis_telemetry_series_overflows_total', { instrument: 'other' }), 1, 'scrapes are not counted');
     assert.equal(logger.lines.filter((line) => line.includes('my_app_requests: reached its limit of 2000 series')).length, 1);
   });
 });
@@ -157,13 +184,41 @@ describe('aggregates and switches', () => {
     await telemetry.shutdown();
   });
 
-  it('serve no per-business series when switched off, and still the aggregates', async () => {
-    const telemetry = await startTelemetry({ port: 0, env: { GENESIS_BUSINESS_SERIES_ENABLED: 'false' }, logger: captureLogger() });
-    telemetry.metrics.revenueProjected({ businessId: 'b-1', businessType: 'saas', mrrUsd: 40, confidence: 0.5 });
+  it('serve no per-business series when switched off, and still the aggregates of every business', async () => {
+    const telemetry = await startTelemetry({
+      port: 0,
+      env: { GENESIS_BUSINESS_SERIES_ENABLED: 'false' },
+      maxBusinessSeries: 10,
+      logger: captureLogger(),
+    });
+    for (let i = 0; i < 25; i++)
+      telemetry.metrics.revenueProjected({ businessId: `b-${i}`, businessType: 'saas', mrrUsd: 40, confidence: 0.5 });
     const { families } = await scrape(telemetry.url as string);
     assert.equal(family(families, MRR), undefined);
-    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'saas' }), 40);
+    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'saas' }), 25 * 40);
+    assert.equal(value(families, 'genesis_meta_agent_live_businesses', { business_type: 'saas', health: 'unknown' }), 25);
+    assert.equal(value(families, 'genesis_telemetry_series_removed_total', { reason: 'evicted' }), undefined, 'no series to evict');
     await telemetry.shutdown();
+  });
+
+  it('count businesses past the series cap in the aggregates, and forget the oldest past the tracked cap', async () => {
+    const telemetry = await startTelemetry({ port: 0, env: {}, maxBusinessSeries: 10, maxTrackedBusinesses: 20, logger: captureLogger() });
+    for (let i = 0; i < 25; i++)
+      telemetry.metrics.revenueProjected({ businessId: `b-${i}`, businessType: 'saas', mrrUsd: i, confidence: 0.5 });
+    const { families } = await scrape(telemetry.url as string);
+    assert.deepEqual([...ids(families, MRR)].sort(), Array.from({ length: 10 }, (_, i) => `b-${15 + i}`).sort());
+    // b-5 .. b-24 are tracked: 5 + 6 + ... + 24.
+    assert.equal(value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: 'saas' }), 290);
+    const removed = (reason: string) => value(families, 'genesis_telemetry_series_removed_total', { reason });
+    assert.deepEqual([removed('evicted'), removed('forgotten')], [15, 5]);
+    await telemetry.shutdown();
+  });
+
+  it('refuse a tracked cap below the series cap, naming both settings', async () => {
+    await assert.rejects(
+      startTelemetry({ port: 0, env: { GENESIS_BUSINESS_TRACKED_MAX: '10' }, maxBusinessSeries: 20, logger: captureLogger() }),
+      /GENESIS_BUSINESS_TRACKED_MAX \(10\) must be at least the series cap GENESIS_BUSINESS_SERIES_MAX/,
+    );
   });
 });
 
