@@ -69,13 +69,13 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
     case 'EADDRINUSE':
       return new GenesisConfigError(
         'port',
-        `port ${port} is already in use on ${host}: stop the process that holds it, or choose another port with the "port" option or OTEL_EXPORTER_PROMETHEUS_PORT (0 picks a free port)`,
+        `port ${port} is already in use on ${host}: stop the process that holds it, or choose another port with the "port" option (--port on the command line) or OTEL_EXPORTER_PROMETHEUS_PORT (0 picks a free port)`,
         { cause: error },
       );
     case 'EACCES':
       return new GenesisConfigError(
         'port',
-        `not allowed to listen on ${where}: choose a port above 1023 ("port" option or OTEL_EXPORTER_PROMETHEUS_PORT)`,
+        `not allowed to listen on ${where}: choose a port above 1023 ("port" option, --port, or OTEL_EXPORTER_PROMETHEUS_PORT)`,
         { cause: error },
       );
     case 'EADDRNOTAVAIL':

@@ -7,11 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Histogram } from '@opentelemetry/sdk-metrics';
+import { type Histogram, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BUSINESS_METRICS } from '../../src/catalog/business-metrics.ts';
 import { createGenesisMetrics } from '../../src/index.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
-import { collect, ownMeterProvider, pointValue } from '../support/test-reader.ts';
+import { collect, ownMeterProvider, pointValue, TestReader } from '../support/test-reader.ts';
 
 describe("the instruments on the application's own MeterProvider", () => {
   it("record through @opentelemetry/api into any SDK, with the catalog's units and buckets", async () => {
@@ -31,6 +31,21 @@ describe("the instruments on the application's own MeterProvider", () => {
     assert.deepEqual(duration.buckets.boundaries, spec?.buckets);
     assert.equal(duration.sum, 42);
     assert.equal(collected.units.get('genesis_meta_agent_execution_duration_seconds'), 's');
+    await provider.shutdown();
+  });
+
+  it("on a Meter alone (no producer), give every histogram the catalog's buckets as advice, which the SDK applies", async () => {
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    const metrics = createGenesisMetrics({ meter: provider.getMeter('my-app'), logger: silentLogger });
+    metrics.businessCreated({ businessType: 'saas', status: 'success', durationSeconds: 42, taskCount: 12, teamSize: 4 });
+    const collected = await collect(reader);
+    const histograms = BUSINESS_METRICS.filter((spec) => spec.kind === 'histogram');
+    assert.ok(histograms.length >= 3);
+    for (const spec of histograms) {
+      const point = pointValue(collected, spec.name, { business_type: 'saas' }) as Histogram | undefined;
+      assert.deepEqual(point?.buckets.boundaries, spec.buckets, spec.name);
+    }
     await provider.shutdown();
   });
 

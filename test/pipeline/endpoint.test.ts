@@ -135,6 +135,20 @@ describe('the Prometheus endpoint', () => {
     );
   });
 
+  it('never serves a label twice, whatever keys a caller passes (keys that collide after sanitising never reach the SDK)', async () => {
+    const created = telemetry.metrics.instrument('genesis_meta_agent_businesses_created');
+    const labels = { business_type: 'consulting', 'business.type': 'saas', 'business-type': 'ecommerce', status: 'success' };
+    created?.record(1, labels as never);
+    const { text, families } = await scrape(telemetry.url as string);
+    for (const line of text.split('\n').filter((l) => l.startsWith('genesis_'))) {
+      const names = [...line.matchAll(/[{,]([a-zA-Z_][a-zA-Z0-9_]*)="/g)].map((m) => m[1]);
+      assert.equal(new Set(names).size, names.length, line);
+    }
+    assert.ok(
+      (value(families, 'genesis_meta_agent_businesses_created_total', { business_type: 'consulting', status: 'success' }) ?? 0) >= 1,
+    );
+  });
+
   it('carries the resource as target_info, without scope labels on every series', () => {
     assert.match(text, /^target_info\{.*service_name="genesis-meta-agent".*\} 1$/m);
     assert.match(text, /service_instance_id="[0-9a-f-]{36}"/);

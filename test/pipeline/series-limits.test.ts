@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { isEnumLabel } from '../../src/catalog/types.ts';
-import { SDK_DEFAULT_LIMIT, seriesLimit, startTelemetry, viewsFromCatalog } from '../../src/sdk.ts';
+import { createGenesisMetrics } from '../../src/index.ts';
+import { idCap } from '../../src/instruments/business-series-options.ts';
+import { SDK_DEFAULT_LIMIT, seriesLimit, viewsFromCatalog } from '../../src/sdk.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { scrape } from '../support/exposition.ts';
+import { collect, TestReader } from '../support/test-reader.ts';
 
 describe('series limits from the catalog', () => {
   it('are the product of each label set (plus other or overflow), plus the SDK overflow series', () => {
@@ -24,14 +27,22 @@ describe('series limits from the catalog', () => {
     for (const spec of CATALOG) assert.equal(named.includes(spec.name), spec.perBusiness === undefined, spec.name);
   });
 
-  it('leave no way to overflow the SDK through the adapter API: every combination, other included', async () => {
-    const telemetry = await startTelemetry({ port: 0, env: {}, logger: captureLogger() });
-    const counter = telemetry.metrics.instrument('genesis_meta_agent_businesses_created');
-    const spec = counter?.spec;
-    const [types, statuses] = (spec?.labels ?? []).map((l) => (isEnumLabel(l) ? [...l.values, 'unknown-1', 'unknown-2'] : []));
+  it('leave no way to overflow the SDK through the adapter API: every combination, other and the id overflow included', async () => {
+    // SDK instruments (no producer), limited by the catalog's views: what an SDK with our views holds.
+    const reader = new TestReader();
+    const provider = new MeterProvider({ readers: [reader], views: viewsFromCatalog(CATALOG, 'genesis-telemetry', (s) => idCap(s, 20)) });
+    const metrics = createGenesisMetrics({ meter: provider.getMeter('genesis-telemetry'), maxUserIds: 20, logger: captureLogger() });
+    const counter = metrics.instrument('genesis_meta_agent_businesses_created');
+    const [types, statuses] = (counter?.spec.labels ?? []).map((l) => (isEnumLabel(l) ? [...l.values, 'unknown-1', 'unknown-2'] : []));
     for (const business_type of types ?? []) for (const status of statuses ?? []) counter?.record(1, { business_type, status });
-    const { text } = await scrape(telemetry.url as string);
-    assert.doesNotMatch(text, /otel_metric_overflow/);
-    await telemetry.shutdown();
+    for (let i = 0; i < 50; i++) metrics.quotaDenied(`user-${i}`);
+    const collected = await collect(reader);
+    const created = collected.points.get('genesis_meta_agent_businesses_created') ?? [];
+    assert.equal(created.length, 11 * 4, 'every type (other too) by every status (other too)');
+    assert.equal(collected.points.get('genesis_meta_agent_quota_denied')?.length, 21, 'the 20 users and __overflow__');
+    for (const [name, points] of collected.points) {
+      assert.ok(!points.some((p) => p.attributes['otel.metric.overflow'] === true), `${name} overflowed`);
+    }
+    await provider.shutdown();
   });
 });
