@@ -12,6 +12,8 @@ import { BUSINESS_TYPES, createGenesisMetrics } from '../../src/index.ts';
 import { createBusinessMetricProducer, startTelemetry, type Telemetry } from '../../src/sdk.ts';
 import { type CapturedLogger, captureLogger } from '../support/capture-logger.ts';
 import { family, scrape, value } from '../support/exposition.ts';
+import { decodeOtlpJson, metricsByName } from '../support/otlp-json.ts';
+import { type OtlpJsonReceiver, startOtlpJsonReceiver } from '../support/otlp-json-receiver.ts';
 import { ownMeterProvider } from '../support/test-reader.ts';
 
 const MRR = 'genesis_meta_agent_revenue_projected_mrr';
@@ -29,12 +31,26 @@ describe('per-business series under 100,000 businesses of churn', () => {
   const clock = { ms: 0 };
   let telemetry: Telemetry;
   let logger: CapturedLogger;
+  let receiver: OtlpJsonReceiver;
+
+  /** The business ids of the per-business MRR gauge in the newest OTLP export, after a flush. */
+  async function pushedIds(): Promise<Set<string>> {
+    const before = receiver.received.length;
+    await telemetry.forceFlush();
+    const latest = receiver.received.slice(before).at(-1);
+    assert.ok(latest !== undefined, 'the flush exported');
+    const points = metricsByName(decodeOtlpJson(latest.body)).get(MRR)?.points ?? [];
+    return new Set(points.map((p) => String(p.attributes.business_id)));
+  }
 
   before(async () => {
     logger = captureLogger();
+    receiver = await startOtlpJsonReceiver();
     telemetry = await startTelemetry({
       port: 0,
       env: {},
+      // The pipeline's own OTLP push beside the endpoint, to a real HTTP receiver; exported on each flush only.
+      otlp: { endpoint: `${receiver.url}/v1/metrics`, protocol: 'http/json', exportIntervalMillis: 3_600_000 },
       logger,
       now: () => clock.ms,
       maxBusinessSeries: CAP,
@@ -42,9 +58,12 @@ describe('per-business series under 100,000 businesses of churn', () => {
       maxUserIds: 50,
     });
   });
-  after(() => telemetry.shutdown());
+  after(async () => {
+    await telemetry.shutdown();
+    await receiver.close();
+  });
 
-  it('never serves more than the cap, and serves only live businesses with their latest values', async () => {
+  it('never serves or pushes more than the cap, and only live businesses with their latest values', async () => {
     const m = telemetry.metrics;
     const takenDown = new Set<string>();
     /** What the adapter should know: every business not taken down, with its last update time and MRR, oldest first. */
@@ -54,6 +73,7 @@ describe('per-business series under 100,000 businesses of churn', () => {
       expected.set(businessId, { at: clock.ms, mrrUsd });
     };
     let maxServed = 0;
+    let maxPushed = 0;
     for (let i = 0; i < 100_000; i++) {
       clock.ms += 10; // 100 businesses per simulated second
       const businessId = `biz-${i}`;
@@ -69,9 +89,13 @@ describe('per-business series under 100,000 businesses of churn', () => {
       if (i % 20_000 === 19_999) {
         const { families } = await scrape(telemetry.url as string);
         for (const name of PER_BUSINESS) maxServed = Math.max(maxServed, family(families, name)?.samples.length ?? 0);
+        const pushed = await pushedIds();
+        maxPushed = Math.max(maxPushed, pushed.size);
+        assert.deepEqual(pushed, ids(families, MRR), 'the push exports the businesses the scrape serves');
       }
     }
     assert.ok(maxServed > 0 && maxServed <= CAP, `served at most ${maxServed} series per gauge`);
+    assert.ok(maxPushed > 0 && maxPushed <= CAP, `pushed at most ${maxPushed} series per gauge`);
 
     // A quiet minute and a bit: everything not updated since expires, except what is touched now.
     clock.ms += 30_000;
@@ -91,6 +115,7 @@ describe('per-business series under 100,000 businesses of churn', () => {
         .sort(),
       'exactly the most recently updated live businesses are served',
     );
+    assert.deepEqual([...(await pushedIds())].sort(), [...live].sort(), 'the push agrees after expiry and takedowns');
     assert.equal(value(families, MRR, { business_id: 'biz-99999' }), 7, 'the latest value is served');
     assert.equal(value(families, CONFIDENCE, { business_id: 'biz-99999' }), 0.9);
     // The aggregates count every live business, those past the series cap too.
@@ -105,6 +130,7 @@ describe('per-business series under 100,000 businesses of churn', () => {
     m.revenueProjected({ businessId: 'biz-fresh', businessType: 'saas', mrrUsd: 1, confidence: 1 });
     const later = (await scrape(telemetry.url as string)).families;
     assert.deepEqual([...ids(later, MRR)], ['biz-fresh'], 'all else expired');
+    assert.deepEqual([...(await pushedIds())], ['biz-fresh'], 'expired from the push too');
     assert.equal(family(later, HEALTH), undefined, 'no health series are left');
 
     const removed = (reason: string) => value(later, 'genesis_telemetry_series_removed_total', { reason }) ?? 0;
