@@ -29,10 +29,15 @@ export interface AuditCatalog {
   readonly namespaces: readonly string[];
 }
 
+/** The classic Prometheus text format (0.0.4), or OpenMetrics (an exposition that ends in `# EOF`). */
+export type ExpositionFormat = 'classic' | 'openmetrics';
+
 export interface AuditContext {
   /** The catalog to check against; undefined audits the exposition on its own (`--catalog none`). */
   readonly catalog: AuditCatalog | undefined;
   readonly budgets: SeriesBudgets;
+  /** Decides which samples a family's HELP and TYPE lines reach. @default 'classic' (what the audit asks endpoints for) */
+  readonly format?: ExpositionFormat;
 }
 
 /**

@@ -25,9 +25,18 @@ function typed(family: ExpositionFamily): boolean {
   return family.type !== 'untyped' && family.type !== 'unknown';
 }
 
-/** The words of the name after the first (the namespace), lower-cased. */
-function words(name: string): string[] {
-  return name.toLowerCase().split('_').filter(Boolean).slice(1);
+/** Every word of the name, lower-cased. */
+function wordsOf(name: string): string[] {
+  return name.toLowerCase().split('_').filter(Boolean);
+}
+
+/**
+ * The words after the first (the namespace). Promtool matches abbreviations
+ * and type words only after an underscore, so a namespace such as `ms` or
+ * `gauge` is never one; units it matches in every word (`kilobytes_free`).
+ */
+function wordsAfterNamespace(name: string): string[] {
+  return wordsOf(name).slice(1);
 }
 
 /** `_bucket` belongs to histograms, `_count` and `_sum` to histograms and summaries. */
@@ -58,8 +67,11 @@ function suffixFindings(family: ExpositionFamily): Finding[] {
 function wordFindings(family: ExpositionFamily, context: AuditContext): Finding[] {
   const { name } = family;
   const findings: Finding[] = [];
-  const nameWords = words(name);
-  const nonBase = nameWords.map(nonBaseUnit).find((u) => u !== undefined);
+  const nameWords = wordsAfterNamespace(name);
+  // Any word, not only the first unit word as promtool: `app_seconds_kilobytes` still records kilobytes.
+  const nonBase = wordsOf(name)
+    .map(nonBaseUnit)
+    .find((u) => u !== undefined);
   if (nonBase) findings.push(finding('base-unit', name, `the name holds ${nonBase.unit}; the base unit is ${nonBase.base}`));
   const abbreviations = nameWords.filter((w) => UNIT_ABBREVIATIONS.has(w));
   if (abbreviations.length > 0)
@@ -85,6 +97,36 @@ function helpFindings(family: ExpositionFamily): Finding[] {
     return [finding('help-placeholder', family.name, help === '' ? 'the HELP text is empty' : `the HELP text is "${help}"`)];
   }
   return [];
+}
+
+/** The sample names the classic text format gives a family: no `_total` or `_created` of OpenMetrics. */
+function classicSampleNames(family: ExpositionFamily): readonly string[] {
+  const { name, type } = family;
+  if (type === 'histogram') return [`${name}_bucket`, `${name}_sum`, `${name}_count`];
+  if (type === 'summary') return [name, `${name}_sum`, `${name}_count`];
+  return [name];
+}
+
+/**
+ * In the classic format, HELP and TYPE reach only the samples of the family's
+ * own names: Prometheus' text parser (promtool, the Pushgateway) reads
+ * `foo_total` under `# TYPE foo counter`, or any `_created` line, as an
+ * untyped metric without HELP, so it is reported under its own name, as
+ * promtool does. OpenMetrics groups exactly these samples under `foo`: fine there.
+ */
+function detachedSampleFindings(family: ExpositionFamily, context: AuditContext): Finding[] {
+  if ((context.format ?? 'classic') !== 'classic' || !typed(family)) return [];
+  const own = new Set(classicSampleNames(family));
+  const detached = [...new Set(family.samples.map((s) => s.name))].filter((n) => !own.has(n));
+  return detached.map((sample) =>
+    finding(
+      'help-missing',
+      sample,
+      `no HELP line of its own: the HELP and TYPE of ${family.name} do not reach ${sample} in the classic text format`,
+      `name the HELP and TYPE lines ${sample} (a counter's family is named with _total in the classic format), ` +
+        `or serve OpenMetrics (ending in # EOF), where ${family.name} owns ${sample}`,
+    ),
+  );
 }
 
 function labelFindings(family: ExpositionFamily): Finding[] {
@@ -116,6 +158,7 @@ export function namingFindings(families: readonly ExpositionFamily[], context: A
     ...suffixFindings(family),
     ...wordFindings(family, context),
     ...helpFindings(family),
+    ...detachedSampleFindings(family, context),
     ...labelFindings(family),
   ]);
 }

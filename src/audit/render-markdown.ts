@@ -4,6 +4,7 @@
  * fix, and the metrics with the most series.
  */
 import { AREAS } from './finding.ts';
+import { largestMetrics, valuesPerLabel } from './largest-metrics.ts';
 import type { AuditReport } from './run-audit.ts';
 
 /** Markdown table cells: a pipe would end the cell, a newline the row. */
@@ -14,9 +15,6 @@ function cell(text: string): string {
 function code(text: string): string {
   return `\`${text}\``;
 }
-
-/** How many of the largest metrics the cardinality table shows. */
-const TOP = 10;
 
 export function renderMarkdown(report: AuditReport): string {
   const { grade } = report;
@@ -45,11 +43,11 @@ export function renderMarkdown(report: AuditReport): string {
       out.push(`| ${f.severity} | ${code(f.rule)} | ${code(f.metric)} | ${cell(f.message)} | ${cell(f.fix)} |`);
     }
   }
-  out.push('', `### Series per metric (the ${Math.min(TOP, report.cardinality.length)} largest)`, '');
+  const largest = largestMetrics(report);
+  out.push('', `### Series per metric (the ${largest.length} largest)`, '');
   out.push('| metric | type | series | budget | values per label |', '|---|---|---|---|---|');
-  for (const c of report.cardinality.slice(0, TOP)) {
-    const labels = c.labels.map((l) => `${l.name} ${l.values}`).join(', ') || '(none)';
-    out.push(`| ${code(c.metric)} | ${c.type} | ${c.series} | ${c.budget} | ${cell(labels)} |`);
+  for (const c of largest) {
+    out.push(`| ${code(c.metric)} | ${c.type} | ${c.series} | ${c.budget} | ${cell(valuesPerLabel(c))} |`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,9 +1,13 @@
 /**
- * The default output: a summary line, then one row per finding with its fix
- * underneath, in columns a terminal shows without wrapping the short fields.
+ * The default output: a summary line, one row per finding with its fix
+ * underneath, then the metrics with the most series and their labels' values
+ * (the cardinality a reviewer reads first), in columns a terminal shows
+ * without wrapping the short fields.
  */
-import type { Finding } from './finding.ts';
+import { largestMetrics, valuesPerLabel } from './largest-metrics.ts';
 import type { AuditReport } from './run-audit.ts';
+
+const GAP = '  ';
 
 function counts(report: AuditReport): string {
   const { error, warning, info } = report.grade.counts;
@@ -17,25 +21,38 @@ export function summaryLine(report: AuditReport): string {
   );
 }
 
+/** Each column as wide as its widest cell. */
+function columnWidths(rows: readonly (readonly string[])[]): number[] {
+  return (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+}
+
+/** One row with its cells padded to the widths; the last cell is not padded, so no line ends in spaces. */
+function alignRow(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join(GAP);
+}
+
+function findingLines(report: AuditReport): string[] {
+  if (report.findings.length === 0) return ['no findings'];
+  const header = ['SEVERITY', 'AREA', 'RULE', 'METRIC', 'FINDING'];
+  const rows = report.findings.map((f) => [f.severity, f.area, f.rule, f.metric, f.message]);
+  const widths = columnWidths([header, ...rows]);
+  // The fix goes under the metric: the severity, area and rule columns stay free for the eye to scan.
+  const indent = ' '.repeat(widths.slice(0, 3).reduce((sum, w) => sum + w + GAP.length, 0));
+  const lines = [alignRow(header, widths)];
+  for (const [i, f] of report.findings.entries()) lines.push(alignRow(rows[i] ?? [], widths), `${indent}fix: ${f.fix}`);
+  return lines;
+}
+
+function cardinalityLines(report: AuditReport): string[] {
+  const largest = largestMetrics(report);
+  if (largest.length === 0) return [];
+  const header = ['METRIC', 'TYPE', 'SERIES', 'BUDGET', 'VALUES PER LABEL'];
+  const rows = largest.map((c) => [c.metric, c.type, String(c.series), String(c.budget), valuesPerLabel(c)]);
+  const widths = columnWidths([header, ...rows]);
+  return ['', `series per metric (the ${largest.length} largest)`, ...[header, ...rows].map((row) => alignRow(row, widths))];
+}
+
 export function renderTable(report: AuditReport): string {
-  const header: Finding = { area: 'inventory', rule: 'RULE', severity: 'info', metric: 'METRIC', message: 'FINDING', fix: '' };
-  const rows = [header, ...report.findings];
-  const width = (pick: (f: Finding) => string) => Math.max(...rows.map((f) => pick(f).length));
-  const w = {
-    severity: Math.max(
-      8,
-      width((f) => f.severity),
-    ),
-    area: width((f) => f.area),
-    rule: width((f) => f.rule),
-    metric: width((f) => f.metric),
-  };
-  const line = (f: Finding, severity: string, area: string) =>
-    `${severity.padEnd(w.severity)}  ${area.padEnd(w.area)}  ${f.rule.padEnd(w.rule)}  ${f.metric.padEnd(w.metric)}  ${f.message}`;
-  const out = [`audit of ${report.source}`, summaryLine(report), ''];
-  if (report.findings.length === 0) return `${[...out, 'no findings'].join('\n')}\n`;
-  out.push(line(header, 'SEVERITY', 'AREA'));
-  const indent = ' '.repeat(w.severity + w.area + w.rule + 6);
-  for (const f of report.findings) out.push(line(f, f.severity, f.area), `${indent}fix: ${f.fix}`);
-  return `${out.join('\n')}\n`;
+  const lines = [`audit of ${report.source}`, summaryLine(report), '', ...findingLines(report), ...cardinalityLines(report)];
+  return `${lines.join('\n')}\n`;
 }

@@ -118,7 +118,8 @@ export const RULES = {
   'help-missing': {
     area: 'naming',
     severity: 'warning',
-    checks: 'no `# HELP` line',
+    checks:
+      "no `# HELP` line; in the classic format, also a sample its family's HELP does not reach (`foo_total` under `# TYPE foo counter`, a `_created` line)",
     fix: 'describe what the metric measures, and in which unit',
   },
   'help-placeholder': {

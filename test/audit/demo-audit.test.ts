@@ -2,17 +2,29 @@
  * `genesis-telemetry audit` as a user runs it, on our own endpoint: the demo
  * audits clean against the catalog (the id labels business_id and user_id are
  * reported as info, bounded by the catalog, and pass the default gate), the
- * three outputs, --fail-on, auth, stdin, and the exit code 2 for usage errors.
+ * three outputs, --fail-on, auth (a bearer token on the demo, basic auth on a
+ * real Pushgateway that demands it), stdin, and the exit code 2 for usage errors.
+ *
+ * The demo sends its lifecycle events to the project's verifying receiver, so
+ * that the dashboard webhook's metrics (served only where a notifier runs) are
+ * on the endpoint and audited too.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { genesisCatalog } from '../../src/audit/audit-context.ts';
 import { loadExposition } from '../../src/audit/load-input.ts';
 import { auditExposition } from '../../src/audit/run-audit.ts';
-import { type RunningProcess, runCli, startCli } from '../support/processes.ts';
+import { prometheusName } from '../../src/catalog/naming.ts';
+import { WEBHOOK_METRICS } from '../../src/catalog/webhook-metrics.ts';
+import { startVerifyingReceiver, type VerifyingReceiver } from '../../src/webhook/verifying-receiver.ts';
+import { freePort, type RunningProcess, runCli, startCli, startProcess } from '../support/processes.ts';
 import { promtoolCheckMetrics, ruleOfProblem } from '../support/promtool.ts';
-import { ensureServers } from '../support/servers.ts';
+import { ensureServers, SERVERS_BIN } from '../support/servers.ts';
 import { waitFor } from '../support/wait.ts';
 
 const noPromtool = await ensureServers();
@@ -24,30 +36,72 @@ const ID_METRICS = [
   'genesis_meta_agent_revenue_projected_mrr',
 ];
 
+/** The 8 families of the dashboard webhook, as the endpoint names them. */
+const WEBHOOK_FAMILIES = WEBHOOK_METRICS.map(prometheusName).toSorted();
+
 describe('genesis-telemetry audit on the demo', () => {
   let demo: RunningProcess;
   let url: string;
+  let receiver: VerifyingReceiver;
+  let outbox: string;
+  let delivered = 0;
+  const refused: string[] = [];
 
   before(async () => {
-    demo = startCli(['demo', '--port', '0', '--rate', '50', '--seed', '5', '--quiet']);
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    receiver = await startVerifyingReceiver({
+      secrets: [secret],
+      onEvent: () => {
+        delivered++;
+      },
+      onRefused: (reason) => refused.push(reason),
+    });
+    // Its own outbox folder: the default is the user's state folder, which a test must not touch.
+    outbox = await mkdtemp(join(tmpdir(), 'genesis-audit-outbox-'));
+    demo = startCli(['demo', '--port', '0', '--rate', '50', '--seed', '5', '--quiet'], {
+      GENESIS_DASHBOARD_URL: receiver.url,
+      GENESIS_DASHBOARD_WEBHOOK_SECRET: secret,
+      GENESIS_DASHBOARD_OUTBOX: outbox,
+    });
     url = (await demo.waitForOutput(/serving metrics at (http:\S+)/))[1] as string;
-    // The histograms, gauges and per-user counter appear with their first measurement.
-    await waitFor('every business metric to be recorded', async () => {
+    // The histograms, gauges and per-user counter appear with their first measurement; the delivery histogram with the first delivery.
+    await waitFor('every business and webhook metric to be recorded', async () => {
       const report = auditExposition(url, await loadExposition(url, { timeoutMs: 10_000 }), CONTEXT);
-      return report.findings.every((f) => f.rule !== 'not-yet-recorded') || undefined;
+      const served = new Set(report.cardinality.map((c) => c.metric));
+      return (report.findings.every((f) => f.rule !== 'not-yet-recorded') && WEBHOOK_FAMILIES.every((m) => served.has(m))) || undefined;
     });
   });
-  after(() => demo.stop());
+  after(async () => {
+    await demo.stop();
+    await receiver.close();
+    await rm(outbox, { recursive: true, force: true });
+  });
 
   it('audits clean against the catalog: exit 0, grade A, only the bounded id labels as info', async () => {
     const run = await runCli(['audit', url, '--json']);
     assert.equal(run.code, 0, run.stderr);
-    const report = JSON.parse(run.stdout) as { grade: { letter: string; score: number }; findings: { rule: string; metric: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      grade: { letter: string; score: number };
+      findings: { rule: string; metric: string }[];
+      cardinality: { metric: string; series: number }[];
+    };
     assert.deepEqual(
       report.findings.map((f) => `${f.rule} ${f.metric}`),
       ID_METRICS.map((metric) => `bounded-id-label ${metric}`),
     );
     assert.deepEqual([report.grade.letter, report.grade.score], ['A', 100]);
+    // The webhook's metrics were audited, not merely allowed to be absent: all 8 are in the exposition.
+    const served = report.cardinality.filter((c) => c.metric.includes('_dashboard_webhook_'));
+    assert.deepEqual(served.map((c) => c.metric).toSorted(), WEBHOOK_FAMILIES);
+    assert.ok(
+      served.every((c) => c.series > 0),
+      'each webhook family has a series',
+    );
+  });
+
+  it('delivers the lifecycle events to the verifying receiver, every signature accepted', () => {
+    assert.ok(delivered > 0, 'the receiver got events');
+    assert.deepEqual(refused, []);
   });
 
   it('prints a table by default and a review report with --markdown', async () => {
@@ -55,6 +109,10 @@ describe('genesis-telemetry audit on the demo', () => {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /grade A \(100\/100\): 0 errors, 0 warnings, 4 info; \d+ metrics, \d+ series \(catalog: genesis\)/);
     assert.match(table.stdout, /info {6}cardinality {2}bounded-id-label {2}genesis_meta_agent_quota_denied_total/);
+    // The cardinality block: a per-business gauge against the business cap, a counter with the values of both its labels.
+    assert.match(table.stdout, /\nseries per metric \(the 10 largest\)\nMETRIC +TYPE +SERIES +BUDGET +VALUES PER LABEL\n/);
+    assert.match(table.stdout, /\ngenesis_meta_agent_business_health_score +gauge +\d+ +5000 +business_id \d+\n/);
+    assert.match(table.stdout, /\ngenesis_meta_agent_businesses_created_total +counter +\d+ +44 +business_type \d+, status \d+\n/);
     const markdown = await runCli(['audit', url, '--markdown']);
     assert.equal(markdown.code, 0, markdown.stderr);
     for (const heading of ['# Metrics audit:', '## Inventory', '## Naming', '## Cardinality', '## Consistency', '### Series per metric']) {
@@ -128,6 +186,59 @@ describe('genesis-telemetry audit on a protected or silent endpoint', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /did not answer within 0\.5 s: raise --timeout/);
     assert.ok(Date.now() - started < 10_000);
+  });
+});
+
+/** The exporter-toolkit's web config: one user, the password as bcrypt (cost 4, the lowest, so each check stays fast). */
+const BASIC_USER = 'auditor';
+const BASIC_PASSWORD = 'scrape-only';
+const WEB_CONFIG = `basic_auth_users:\n  ${BASIC_USER}: $2b$04$0m6FPCWdaa/ZVNpz.58gA.PwGXxWBVIgUbChLdrd13TfEF6/locRi\n`;
+
+describe('genesis-telemetry audit on a real server that demands basic auth', { skip: noPromtool }, () => {
+  let pushgateway: RunningProcess;
+  let dir: string;
+  let url: string;
+
+  before(async () => {
+    // A Pushgateway (not our own endpoint): basic auth as Prometheus' exporter-toolkit checks it, not as we wrote it.
+    dir = await mkdtemp(join(tmpdir(), 'genesis-audit-basic-'));
+    await writeFile(join(dir, 'web.yml'), WEB_CONFIG);
+    const port = await freePort();
+    pushgateway = startProcess(join(SERVERS_BIN, 'prometheus-pushgateway'), [
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.config.file=${join(dir, 'web.yml')}`,
+      '--log.level=warn',
+    ]);
+    url = `http://127.0.0.1:${port}/metrics`;
+    const authorization = `Basic ${Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64')}`;
+    await waitFor('the Pushgateway to be ready', async () => (await fetch(url, { headers: { authorization } })).ok || undefined);
+  });
+  after(async () => {
+    await pushgateway.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is refused without credentials or with a wrong password, and explains the 401', async () => {
+    for (const args of [[], ['--basic-auth', `${BASIC_USER}:wrong`]]) {
+      const run = await runCli(['audit', url, '--catalog', 'none', ...args]);
+      assert.equal(run.code, 2, run.stdout);
+      assert.match(run.stderr, /answered 401: give credentials with --bearer-token or --basic-auth/);
+    }
+  });
+
+  it('sends --basic-auth (or GENESIS_AUDIT_BASIC_AUTH), and audits what the server serves', async () => {
+    const flag = await runCli(['audit', url, '--catalog', 'none', '--basic-auth', `${BASIC_USER}:${BASIC_PASSWORD}`]);
+    assert.equal(flag.code, 0, flag.stderr);
+    assert.match(flag.stdout, /grade A \(100\/100\): 0 errors, 0 warnings, 0 info; \d+ metrics/);
+    const env = { GENESIS_AUDIT_BASIC_AUTH: `${BASIC_USER}:${BASIC_PASSWORD}` };
+    const fromEnv = await runCli(['audit', url, '--catalog', 'none', '--json'], { env });
+    assert.equal(fromEnv.code, 0, fromEnv.stderr);
+    const report = JSON.parse(fromEnv.stdout) as { cardinality: { metric: string }[] };
+    assert.ok(
+      report.cardinality.some((c) => c.metric === 'pushgateway_build_info'),
+      "the Pushgateway's own exposition",
+    );
+    assert.doesNotMatch(flag.stdout + flag.stderr + fromEnv.stdout + fromEnv.stderr, new RegExp(BASIC_PASSWORD));
   });
 });
 

@@ -10,15 +10,17 @@ import { describe, it } from 'node:test';
 import type { AuditContext } from '../../src/audit/audit-context.ts';
 import { renderJson } from '../../src/audit/render-json.ts';
 import { renderMarkdown } from '../../src/audit/render-markdown.ts';
-import { renderTable } from '../../src/audit/render-table.ts';
+import { renderTable, summaryLine } from '../../src/audit/render-table.ts';
 import { RULES } from '../../src/audit/rules.ts';
 import { auditExposition } from '../../src/audit/run-audit.ts';
 import type { InstrumentSpec } from '../../src/catalog/types.ts';
-import { promtoolCheckMetrics, ruleOfProblem } from '../support/promtool.ts';
+import { type PromtoolResult, promtoolCheckMetrics, ruleOfProblem } from '../support/promtool.ts';
 import { ensureServers } from '../support/servers.ts';
 
 const FIXTURE = new URL('./fixtures/bad-exposition.prom', import.meta.url);
 const text = await readFile(FIXTURE, 'utf8');
+/** Problems promtool reports that the crafted exposition cannot hold without breaking a rule twice. */
+const UNITS_TEXT = await readFile(new URL('./fixtures/promtool-units.prom', import.meta.url), 'utf8');
 
 const status = { key: 'status', description: 'Outcome.', values: ['ok', 'failed'] } as const;
 const SHOP: readonly InstrumentSpec[] = [
@@ -124,6 +126,31 @@ describe('the audit rules on a crafted bad exposition', () => {
     assert.match(none, /## Inventory\n\nNot audited: no catalog/);
   });
 
+  it('ends the table, like the Markdown report, with the series per metric and the distinct values of each label', () => {
+    const snippet = [
+      '# HELP app_http_requests_total Requests, by route and status.',
+      '# TYPE app_http_requests_total counter',
+      ...['/', '/cart', '/pay'].flatMap((route) =>
+        ['200', '500'].map((code) => `app_http_requests_total{route="${route}",code="${code}"} 1`),
+      ),
+      'app_http_requests_total{route="/",code="404"} 1',
+      '# HELP app_queue_jobs Jobs waiting.',
+      '# TYPE app_queue_jobs gauge',
+      'app_queue_jobs 4',
+    ].join('\n');
+    const small = auditExposition('-', snippet, { catalog: undefined, budgets: { default: 50, perMetric: new Map() } });
+    const table = renderTable(small);
+    assert.ok(table.startsWith(`audit of -\n${summaryLine(small)}\n\nno findings\n\n`), table);
+    assert.deepEqual(table.slice(table.indexOf('series per metric')).split('\n'), [
+      'series per metric (the 2 largest)',
+      'METRIC                   TYPE     SERIES  BUDGET  VALUES PER LABEL',
+      'app_http_requests_total  counter  7       50      code 3, route 3',
+      'app_queue_jobs           gauge    1       50      (none)',
+      '',
+    ]);
+    assert.match(renderMarkdown(small), /\| `app_http_requests_total` \| counter \| 7 \| 50 \| code 3, route 3 \|/);
+  });
+
   it("flags the OpenTelemetry exporter's HELP for an instrument without a description, and leaves target labels alone", () => {
     const snippet = [
       '# HELP app_jobs_total description missing',
@@ -159,7 +186,62 @@ describe('the audit rules on a crafted bad exposition', () => {
   });
 });
 
+describe('the naming rules on unit words anywhere in a name, and on a counter family in the classic format', () => {
+  const NO_CATALOG: AuditContext = { catalog: undefined, budgets: context.budgets };
+
+  it('finds a non-base unit in any word: the first, a middle one, with a prefix, before _total', () => {
+    const findings = auditExposition('promtool-units.prom', UNITS_TEXT, NO_CATALOG).findings;
+    assert.deepEqual(
+      findings.map((f) => `${f.rule} ${f.metric}: ${f.message}`),
+      [
+        'base-unit app_disk_gibibytes_free: the name holds gibibytes; the base unit is bytes',
+        'base-unit app_hours_left_until_renewal: the name holds hours; the base unit is seconds',
+        'base-unit app_megabits_sent_total: the name holds megabits; the base unit is bytes',
+        // promtool stops at the first unit word (seconds, a base unit); the audit reads on.
+        'base-unit app_seconds_kilobytes: the name holds kilobytes; the base unit is bytes',
+        'base-unit kilobytes_free: the name holds kilobytes; the base unit is bytes',
+        'base-unit minutes_elapsed: the name holds minutes; the base unit is seconds',
+        'help-missing app_uploads_total: no HELP line of its own: the HELP and TYPE of app_uploads do not reach app_uploads_total in the classic text format',
+      ],
+    );
+  });
+
+  it('leaves a namespace that reads like an abbreviation or a type alone, as promtool does', () => {
+    const snippet = ['# HELP ms_graph_calls_total Calls.', '# TYPE ms_graph_calls_total counter', 'ms_graph_calls_total 1'];
+    const gauge = ['# HELP gauge_works_pressure Pressure.', '# TYPE gauge_works_pressure gauge', 'gauge_works_pressure 1'];
+    const findings = auditExposition('-', [...snippet, ...gauge].join('\n'), NO_CATALOG).findings;
+    assert.deepEqual(findings, []);
+  });
+
+  it('reads foo_total under "# TYPE foo counter" as part of foo in OpenMetrics (ending in # EOF), where it is the rule', () => {
+    const openMetrics = [
+      '# HELP app_uploads Uploads received.',
+      '# TYPE app_uploads counter',
+      'app_uploads_total 4',
+      'app_uploads_created 1.7e9',
+    ];
+    const findings = auditExposition('-', [...openMetrics, '# EOF', ''].join('\n'), NO_CATALOG).findings;
+    assert.deepEqual(findings, []);
+    const classic = auditExposition('-', openMetrics.join('\n'), NO_CATALOG).findings;
+    assert.deepEqual(
+      classic.map((f) => `${f.rule} ${f.metric}`),
+      ['help-missing app_uploads_created', 'help-missing app_uploads_total'],
+    );
+  });
+});
+
 const missing = await ensureServers();
+
+/** Asserts that the audit reports every problem promtool reports on `input`, on the same metric; returns promtool's problems. */
+async function assertAgreement(input: string, auditContext: AuditContext): Promise<PromtoolResult['problems']> {
+  const lint = await promtoolCheckMetrics(input);
+  assert.equal(lint.parseError, undefined);
+  const findings = new Set(auditExposition('-', input, auditContext).findings.map((f) => `${f.metric} ${f.rule}`));
+  for (const problem of lint.problems) {
+    assert.ok(findings.has(`${problem.metric} ${ruleOfProblem(problem.text)}`), `${problem.metric}: ${problem.text}`);
+  }
+  return lint.problems;
+}
 
 describe('agreement with promtool check metrics on the crafted exposition', { skip: missing }, () => {
   it('reports every problem promtool reports, on the same metric', async () => {
@@ -168,15 +250,24 @@ describe('agreement with promtool check metrics on the crafted exposition', { sk
       .split('\n')
       .filter((line) => !line.includes('page="home",page="about"'))
       .join('\n');
-    const lint = await promtoolCheckMetrics(withoutRepeat);
-    assert.ok(lint.problems.length >= 12, 'promtool finds the problems it knows');
-    const findings = auditExposition('-', withoutRepeat, context).findings.map((f) => `${f.metric} ${f.rule}`);
-    for (const problem of lint.problems) {
-      assert.ok(findings.includes(`${problem.metric} ${ruleOfProblem(problem.text)}`), `${problem.metric}: ${problem.text}`);
-    }
+    const problems = await assertAgreement(withoutRepeat, context);
+    assert.ok(problems.length >= 12, 'promtool finds the problems it knows');
     const whole = await promtoolCheckMetrics(text);
     assert.match(whole.parseError ?? '', /duplicate label names for metric "app_visits_total"/);
     assert.equal(ruleOfProblem(whole.parseError ?? ''), 'duplicate-label');
     assert.ok(auditExposition('-', text, context).findings.some((f) => f.rule === 'duplicate-label' && f.metric === 'app_visits_total'));
+  });
+
+  it('reports every problem promtool reports on unit words anywhere in a name and on a counter family in the classic format', async () => {
+    const problems = await assertAgreement(UNITS_TEXT, { catalog: undefined, budgets: context.budgets });
+    // Five names with a non-base unit in promtool's eyes, and app_uploads_total without HELP: the input still trips it.
+    assert.deepEqual(problems.map((p) => p.metric).toSorted(), [
+      'app_disk_gibibytes_free',
+      'app_hours_left_until_renewal',
+      'app_megabits_sent_total',
+      'app_uploads_total',
+      'kilobytes_free',
+      'minutes_elapsed',
+    ]);
   });
 });
