@@ -57,17 +57,21 @@ export const PUSH_EXPORTERS = ['otlp_http_json', 'otlp_http_protobuf', 'pushgate
 export type PushExporterName = (typeof PUSH_EXPORTERS)[number];
 
 /**
- * Why an export failed: no answer in time, no connection, or the receiver's
- * HTTP status class; anything else is `other`, which every enum label takes.
+ * Why an export failed: no answer in time, no connection, the receiver asking
+ * to be tried later (429, 502, 503, 504: the statuses the exporters retry, as
+ * a collector's memory_limiter or a proxy in front of a restarting receiver
+ * answers) until the retries ran out, or another HTTP status by class;
+ * anything else is `other`, which every enum label takes.
  */
-export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_4xx', 'http_5xx'] as const;
+export const EXPORT_FAILURE_REASONS = ['timeout', 'network', 'http_retryable', 'http_4xx', 'http_5xx'] as const;
 export type ExportFailureReason = (typeof EXPORT_FAILURE_REASONS)[number] | typeof OTHER_LABEL_VALUE;
 
 export const EXPORT_FAILURES = {
   name: 'genesis_telemetry_export_failures',
   kind: 'counter',
   unit: '{export}',
-  description: 'Pushes of metrics (OTLP exports, Pushgateway requests) that failed, by exporter and reason; the data stays cumulative.',
+  description:
+    'Pushes of metrics (OTLP exports, Pushgateway requests) that failed, by exporter and reason: timeout, network (no connection), http_retryable (the receiver answered 429, 502, 503 or 504 until the retries ran out: overloaded or unavailable), http_4xx or http_5xx (any other refusal), other; the data stays cumulative.',
   labels: [
     { key: 'exporter', description: 'The push exporter that failed.', values: PUSH_EXPORTERS },
     { key: 'reason', description: 'Why it failed.', values: EXPORT_FAILURE_REASONS },

@@ -1,8 +1,10 @@
 /**
  * The resource every metric is reported with. Precedence, highest first: the
- * options, then OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES, then the SDK's
- * defaults. `service.instance.id` is always set (generated when not given) so
- * that replicas can be told apart.
+ * dedicated options (serviceName, serviceInstanceId), then the
+ * resourceAttributes option, then OTEL_SERVICE_NAME and
+ * OTEL_RESOURCE_ATTRIBUTES (OTEL_SERVICE_NAME winning for service.name, as
+ * the specification says), then the defaults. `service.instance.id` is always
+ * set (generated when not given) so that replicas can be told apart.
  */
 import { randomUUID } from 'node:crypto';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -51,12 +53,17 @@ export function parseResourceAttributes(raw: string): Record<string, string> {
 export function buildResource(options: ResourceOptions, env: NodeJS.ProcessEnv): Resource {
   const rawAttributes = readEnv(env, 'OTEL_RESOURCE_ATTRIBUTES');
   const fromEnv = rawAttributes === undefined ? {} : parseResourceAttributes(rawAttributes);
-  return defaultResource().merge(
-    resourceFromAttributes({
-      ...fromEnv,
-      ...options.attributes,
-      'service.name': options.serviceName ?? readEnv(env, 'OTEL_SERVICE_NAME') ?? fromEnv['service.name'] ?? DEFAULT_SERVICE_NAME,
-      'service.instance.id': options.serviceInstanceId ?? fromEnv['service.instance.id'] ?? randomUUID(),
-    }),
-  );
+  const serviceNameFromEnv = readEnv(env, 'OTEL_SERVICE_NAME');
+  if (serviceNameFromEnv !== undefined) fromEnv['service.name'] = serviceNameFromEnv;
+  // Lowest first: every layer overrides the one before it, key by key.
+  const merged: Record<string, string> = {
+    'service.name': DEFAULT_SERVICE_NAME,
+    ...fromEnv,
+    ...options.attributes,
+    ...(options.serviceName === undefined ? {} : { 'service.name': options.serviceName }),
+    ...(options.serviceInstanceId === undefined ? {} : { 'service.instance.id': options.serviceInstanceId }),
+  };
+  // Generated last, so that a given id, from any layer, is never replaced.
+  merged['service.instance.id'] ??= randomUUID();
+  return defaultResource().merge(resourceFromAttributes(merged));
 }

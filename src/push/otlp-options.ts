@@ -6,6 +6,8 @@
  * the rest is read here too, from the environment startTelemetry was given,
  * so that a bad value fails at start instead of being skipped with a warning.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GenesisConfigError } from '../config/config-error.ts';
 import { readEnv, rejectUnknownKeys } from '../config/parse.ts';
 import { checkUrl, otlpUrlFromEnv, parseChoice, parseKeyValueList, parseMillis, readOtlpEnv } from './otlp-env.ts';
@@ -34,6 +36,16 @@ export interface OtlpPushOptions {
   temporality?: Temporality;
 }
 
+/** PEM files for HTTPS, from the variables the OpenTelemetry exporters define; read once, at start. */
+export interface OtlpTlsFiles {
+  /** OTEL_EXPORTER_OTLP_[METRICS_]CERTIFICATE: the CA(s) to trust. */
+  readonly ca?: Buffer;
+  /** OTEL_EXPORTER_OTLP_[METRICS_]CLIENT_CERTIFICATE: the client's chain, for mTLS. */
+  readonly cert?: Buffer;
+  /** OTEL_EXPORTER_OTLP_[METRICS_]CLIENT_KEY: the client's private key, for mTLS. */
+  readonly key?: Buffer;
+}
+
 export interface OtlpPushConfig {
   readonly url: string;
   readonly protocol: OtlpProtocol;
@@ -44,6 +56,7 @@ export interface OtlpPushConfig {
   readonly exportIntervalMillis: number;
   readonly exportTimeoutMillis: number;
   readonly temporality: Temporality;
+  readonly tls: OtlpTlsFiles;
 }
 
 export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
@@ -122,7 +135,32 @@ export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, en
     exportIntervalMillis,
     exportTimeoutMillis,
     temporality: temporality === undefined ? 'cumulative' : parseChoice(temporality.source, temporality.raw, TEMPORALITIES),
+    tls: Object.freeze(tlsFromEnv(env)),
   });
+}
+
+const TLS_VARIABLES = { ca: 'CERTIFICATE', cert: 'CLIENT_CERTIFICATE', key: 'CLIENT_KEY' } as const;
+
+/**
+ * The certificate files, read from the given environment: the exporters would
+ * read these variables from process.env themselves, which the library stops
+ * (see createOtlpExporter), so it reads them here. An unreadable file is an
+ * error at start; the exporters would only log a warning and connect without it.
+ */
+function tlsFromEnv(env: NodeJS.ProcessEnv): { -readonly [K in keyof OtlpTlsFiles]: Buffer } {
+  const files: { -readonly [K in keyof OtlpTlsFiles]: Buffer } = {};
+  for (const [field, name] of Object.entries(TLS_VARIABLES) as [keyof OtlpTlsFiles, string][]) {
+    const found = readOtlpEnv(env, name);
+    if (found === undefined) continue;
+    try {
+      // Relative to the working directory, as the exporters resolve it.
+      files[field] = readFileSync(resolve(found.raw));
+    } catch (cause) {
+      const why = (cause as { code?: string }).code ?? String(cause);
+      throw new GenesisConfigError(found.source, `${found.source}: cannot read the file "${found.raw}" (${why})`, { cause });
+    }
+  }
+  return files;
 }
 
 /** Both header variables, merged with the signal-specific one winning per key, as the OpenTelemetry exporters do. */

@@ -31,8 +31,36 @@ export function createOtlpExporter(config: OtlpPushConfig): PushMetricExporter {
     timeoutMillis: config.timeoutMillis,
     compression: config.compression,
     temporalityPreference: PREFERENCE[config.temporality],
+    // Given, so that the exporter's agent comes from the resolved configuration (keep-alive, as its default).
+    httpAgentOptions: { keepAlive: true, ...config.tls },
   } as ConstructorParameters<typeof JsonExporter>[0];
-  return config.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options);
+  return withoutOtlpVariables(() => (config.protocol === 'http/json' ? new JsonExporter(options) : new ProtobufExporter(options)));
+}
+
+/**
+ * Runs `construct` with the OTLP exporter variables taken out of process.env.
+ * The exporters read them in their constructors as fallbacks (url, timeout,
+ * compression, certificate files) and merge OTEL_EXPORTER_OTLP_[METRICS_]HEADERS
+ * from process.env under the headers they are given (otlp-exporter-base's
+ * mergeHeaders), so a header the application never configured would be sent.
+ * The library's contract is that the resolved configuration, from the
+ * options and the `env` it was given, is all there is. The constructors are
+ * synchronous and keep what they read (nothing reads process.env at export
+ * time), so nothing else can observe the variables missing, and they are put
+ * back even if a constructor throws.
+ */
+function withoutOtlpVariables<T>(construct: () => T): T {
+  const hidden: [string, string][] = [];
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('OTEL_EXPORTER_OTLP_') || value === undefined) continue;
+    hidden.push([name, value]);
+    delete process.env[name];
+  }
+  try {
+    return construct();
+  } finally {
+    for (const [name, value] of hidden) process.env[name] = value;
+  }
 }
 
 /**

@@ -173,6 +173,86 @@ describe('OTLP/HTTP JSON push', () => {
     assert.match(logger.lines.join('\n'), /exports succeed again after 4 failed/);
   });
 
+  it('counts a receiver that keeps answering 503 (a memory_limiter refusing data) as http_retryable, and says so', async () => {
+    const logger = captureLogger();
+    // 300 ms: the exporter's first backoff (about 1 s) does not fit, so it gives up after the first answer.
+    const telemetry = await startTelemetry({ port: 0, logger, env: jsonEnv({ OTEL_EXPORTER_OTLP_TIMEOUT: '300' }) });
+    const failures = async (reason: string) =>
+      value((await scrape(telemetry.url as string)).families, FAILURES, { exporter: 'otlp_http_json', reason });
+    assert.equal(await failures('http_retryable'), 0, 'the reason is served from the start');
+    receiver.answer(503);
+    const since = receiver.received.length;
+    try {
+      await telemetry.forceFlush();
+      assert.ok(receiver.received.length > since, 'the receiver answered');
+      assert.equal(await failures('http_retryable'), 1);
+      assert.equal(await failures('other'), 0, 'not lost in other');
+      assert.equal(await failures('http_5xx'), 0);
+      const errors = logger.lines.filter((line) => line.startsWith('error:'));
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(
+        errors[0] ?? '',
+        /export failed \(http_retryable: the receiver answered 429, 502, 503 or 504 \(overloaded or unavailable\) to every attempt/,
+      );
+    } finally {
+      receiver.answer(200);
+      await telemetry.shutdown();
+    }
+  });
+
+  it('sends only the configured headers, whatever process.env holds: the options and the given env are all the exporter reads', async () => {
+    // Set for this test only: the exporters would merge these headers under the given ones, and fall back to the rest.
+    const polluted: NodeJS.ProcessEnv = {
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-leaked=process-env,authorization=Bearer%20leaked',
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'x-leaked-metrics=process-env',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://127.0.0.1:9/v1/metrics',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '1',
+    };
+    const saved = Object.fromEntries(Object.keys(polluted).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, polluted);
+    receiver.answer(200);
+    try {
+      const headersOf = async (options: Parameters<typeof startTelemetry>[0]) => {
+        const telemetry = await startTelemetry({ port: 0, logger: captureLogger(), ...options });
+        const since = receiver.received.length;
+        try {
+          telemetry.metrics.safetyViolation();
+          await telemetry.forceFlush();
+          return (await lastExport(since)).headers;
+        } finally {
+          await telemetry.shutdown();
+        }
+      };
+      // What Node's HTTP client and the exporter add to every request, whatever the configuration.
+      const TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'user-agent', 'content-type']);
+      const configured = (headers: Record<string, unknown>) =>
+        Object.keys(headers)
+          .filter((name) => !TRANSPORT.has(name))
+          .toSorted();
+
+      // Options only, and an empty env: the option's headers, no compression, the option's endpoint (the request arrived).
+      const fromOptions = await headersOf({
+        env: {},
+        otlp: { endpoint: `${receiver.url}/v1/metrics`, protocol: 'http/json', headers: { 'x-intended': 'option' } },
+      });
+      assert.deepEqual(configured(fromOptions), ['x-intended']);
+      assert.equal(fromOptions['x-intended'], 'option');
+
+      // The given env, not process.env: its headers and its compression.
+      const fromEnv = await headersOf({
+        env: jsonEnv({ OTEL_EXPORTER_OTLP_HEADERS: 'x-from-given-env=1', OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }),
+      });
+      assert.deepEqual(configured(fromEnv), ['x-from-given-env']);
+      assert.equal(process.env.OTEL_EXPORTER_OTLP_HEADERS, polluted.OTEL_EXPORTER_OTLP_HEADERS, 'process.env is left as it was');
+    } finally {
+      for (const [name, before] of Object.entries(saved)) {
+        if (before === undefined) delete process.env[name];
+        else process.env[name] = before;
+      }
+    }
+  });
+
   it('surfaces the failure of the last export at shutdown, which resolves anyway', async () => {
     const logger = captureLogger();
     const telemetry: Telemetry = await startTelemetry({ port: 0, logger, env: jsonEnv({ OTEL_EXPORTER_OTLP_TIMEOUT: '1500' }) });

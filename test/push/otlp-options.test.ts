@@ -1,5 +1,8 @@
 /** OTLP push configuration from options and the specification's variables: meaning, defaults, precedence, errors. */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isGenesisConfigError } from '../../src/index.ts';
 import { resolveOtlpPush } from '../../src/push/otlp-options.ts';
@@ -29,6 +32,7 @@ describe('OTLP push configuration', () => {
       exportIntervalMillis: 60_000,
       exportTimeoutMillis: 30_000,
       temporality: 'cumulative',
+      tls: {},
     });
   });
 
@@ -57,6 +61,7 @@ describe('OTLP push configuration', () => {
       exportIntervalMillis: 15_000,
       exportTimeoutMillis: 5000,
       temporality: 'delta',
+      tls: {},
     });
   });
 
@@ -84,6 +89,39 @@ describe('OTLP push configuration', () => {
   it('keeps the request timeout within the export timeout, so the exporter reports its own failure first', () => {
     const config = resolveOtlpPush({ endpoint: 'http://c:4318/v1/metrics', timeoutMillis: 20_000, exportTimeoutMillis: 3000 }, {});
     assert.equal(config?.timeoutMillis, 3000);
+  });
+
+  it('reads the certificate files named by the given environment, the signal-specific variable winning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'genesis-otlp-tls-'));
+    try {
+      const file = async (name: string) => {
+        await writeFile(join(dir, name), `-----BEGIN ${name}-----\n`);
+        return join(dir, name);
+      };
+      const config = resolveOtlpPush(undefined, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4318',
+        OTEL_EXPORTER_OTLP_CERTIFICATE: await file('generic-ca'),
+        OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: await file('metrics-ca'),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: await file('client-cert'),
+        OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: await file('client-key'),
+      });
+      assert.deepEqual(Object.fromEntries(Object.entries(config?.tls ?? {}).map(([field, pem]) => [field, pem.toString()])), {
+        ca: '-----BEGIN metrics-ca-----\n',
+        cert: '-----BEGIN client-cert-----\n',
+        key: '-----BEGIN client-key-----\n',
+      });
+      throwsNaming(
+        () =>
+          resolveOtlpPush(undefined, {
+            OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4318',
+            OTEL_EXPORTER_OTLP_CLIENT_KEY: join(dir, 'missing.pem'),
+          }),
+        'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+        /cannot read the file ".*missing\.pem" \(ENOENT\)/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses grpc, and every bad value, naming the variable', () => {

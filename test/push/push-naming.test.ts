@@ -32,10 +32,28 @@ describe('why an export failed', () => {
     assert.equal(exportFailureReason(withCode(400, 'Bad Request')), 'http_4xx');
     assert.equal(exportFailureReason(withCode(413)), 'http_4xx');
     assert.equal(exportFailureReason(withCode(500)), 'http_5xx');
-    assert.equal(
-      exportFailureReason(Object.assign(new Error('x'), { code: 'ERR_NON_2XX_3XX_RESPONSE', response: { statusCode: 503 } })),
-      'http_5xx',
-    );
+    assert.equal(exportFailureReason(withCode(501)), 'http_5xx');
+  });
+
+  it('sorts the statuses that ask to be tried later (429, 502, 503, 504) apart, whichever exporter got them', () => {
+    for (const status of [429, 502, 503, 504]) {
+      assert.equal(exportFailureReason(withCode(status)), 'http_retryable', `OTLP ${status}`);
+      assert.equal(
+        exportFailureReason(Object.assign(new Error('x'), { code: 'ERR_NON_2XX_3XX_RESPONSE', response: { statusCode: status } })),
+        'http_retryable',
+        `got ${status}`,
+      );
+    }
+  });
+
+  it('recognises the OTLP exporter giving up on a retryable status, which it reports without the status', () => {
+    // otlp-exporter-base's OTLPExporterError when every attempt got 429/502/503/504: no code, only this message.
+    const exhausted = Object.assign(new Error('Export failed with retryable status'), { name: 'OTLPExporterError', code: undefined });
+    assert.equal(exportFailureReason(exhausted), 'http_retryable');
+    assert.match(describeExportError(exhausted), /^the receiver answered 429, 502, 503 or 504 \(overloaded or unavailable\)/);
+    // The retryable answers that do carry an error are sorted by it.
+    assert.equal(exportFailureReason(new Error('Request timed out')), 'timeout');
+    assert.equal(exportFailureReason(withCode('ECONNRESET', 'socket hang up')), 'network');
   });
 
   it('sorts timeouts and network failures', () => {
@@ -48,7 +66,8 @@ describe('why an export failed', () => {
   });
 
   it('calls anything else other', () => {
-    assert.equal(exportFailureReason(new Error('Export failed with retryable status')), 'other');
+    assert.equal(exportFailureReason(new Error('Concurrent export limit reached')), 'other');
+    assert.equal(exportFailureReason(withCode(302)), 'other');
     assert.equal(exportFailureReason('a string'), 'other');
     assert.equal(exportFailureReason(null), 'other');
   });
