@@ -6,7 +6,8 @@ import { parsePositiveNumber, readEnv } from '../config/parse.ts';
 import { consoleLogger } from '../logging/logger.ts';
 import { createDashboardNotifier } from '../webhook/dashboard-notifier.ts';
 import { resolveNotifierSettings } from '../webhook/notifier-options.ts';
-import { Outbox, type OutboxRow } from '../webhook/outbox.ts';
+import { openOutbox } from '../webhook/open-outbox.ts';
+import type { OutboxRow } from '../webhook/outbox.ts';
 import { defaultOutboxDir } from '../webhook/outbox-location.ts';
 import type { Command } from './command.ts';
 
@@ -40,7 +41,14 @@ export const outboxCommand: Command = {
     const action = positionals[0];
     if (action !== 'list' && action !== 'replay') throw new GenesisConfigError('outbox', 'outbox needs an action: list or replay');
     const dir = values.dir ?? readEnv(process.env, 'GENESIS_DASHBOARD_OUTBOX') ?? defaultOutboxDir();
-    const outbox = new Outbox(dir);
+    const outbox = openOutbox(
+      dir,
+      {},
+      {
+        option: values.dir === undefined ? 'GENESIS_DASHBOARD_OUTBOX' : '--dir',
+        fix: 'point --dir (or GENESIS_DASHBOARD_OUTBOX) at the folder the agent keeps its outbox in, which must be writable',
+      },
+    );
     try {
       if (action === 'list') {
         const rows = outbox.list(values.all ? 'all' : values.waiting ? 'waiting' : 'dead');

@@ -118,7 +118,24 @@ function parseUrl(source: string, raw: string): string {
   if (parsed.hostname === '169.254.169.254') {
     throw new GenesisConfigError(source, `${source} points at the cloud metadata address 169.254.169.254, which is never a dashboard`);
   }
+  rejectQueryOrFragment(source, raw, parsed);
   return raw.replace(/\/+$/, '');
+}
+
+/**
+ * The event path is appended to the base URL, so a query or fragment would end up in the middle of it
+ * (`/base?tenant=x/api/businesses/b1/events`). Even a bare `?` or `#` (which URL parses as empty) would. The message
+ * leaves the query out: it may carry a token.
+ */
+function rejectQueryOrFragment(source: string, raw: string, parsed: URL): void {
+  const mark = raw.search(/[?#]/);
+  if (mark === -1) return;
+  const base = `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+  throw new GenesisConfigError(
+    source,
+    `${source} must be the dashboard's base URL, without a query string or fragment (got ${base} followed by "${raw[mark]}..."): ` +
+      `events are posted to ${base}/api/businesses/<business_id>/events, so set ${source} to ${base}`,
+  );
 }
 
 export function resolveNotifierSettings(options: DashboardNotifierOptions = {}): NotifierSettings {

@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GenesisConfigError } from '../config/config-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type SendableEvent, sendAttempt } from './attempt-sender.ts';
 import { retryDelay } from './backoff.ts';
@@ -19,7 +18,8 @@ import { eventsUrl } from './event-path.ts';
 import { createHttpAttempter } from './http-attempt.ts';
 import type { DashboardEvent } from './lifecycle-events.ts';
 import type { DashboardNotifierOptions, NotifierSettings } from './notifier-options.ts';
-import { Outbox } from './outbox.ts';
+import { openOutbox } from './open-outbox.ts';
+import type { Outbox } from './outbox.ts';
 import { OutboxDrainer } from './outbox-drainer.ts';
 import { deliverWithRetries } from './retry-loop.ts';
 import { routeEvent } from './route-event.ts';
@@ -29,6 +29,11 @@ interface Pending extends SendableEvent {
   readonly acceptedAt: number;
   attempts: number;
 }
+
+const OUTBOX_SETTING = {
+  option: 'GENESIS_DASHBOARD_OUTBOX',
+  fix: 'choose a writable folder with GENESIS_DASHBOARD_OUTBOX or the "outbox" option, or "off" to run without one',
+};
 
 /** A time-ordered id without dots (Standard Webhooks forbids them): sortable like a ULID. */
 function newWebhookId(now: number): string {
@@ -82,15 +87,10 @@ export class Notifier implements DashboardNotifier {
     });
     if (settings.outbox !== false) {
       try {
-        this.#outbox = new Outbox(settings.outbox, { fsync: settings.outboxFsync });
+        this.#outbox = openOutbox(settings.outbox, { fsync: settings.outboxFsync }, OUTBOX_SETTING);
       } catch (error) {
         this.#http.close();
-        throw new GenesisConfigError(
-          'GENESIS_DASHBOARD_OUTBOX',
-          `the dashboard outbox cannot be opened in ${settings.outbox} (${(error as Error).message}): ` +
-            'choose a writable folder with GENESIS_DASHBOARD_OUTBOX or the "outbox" option, or "off" to run without one',
-          { cause: error },
-        );
+        throw error;
       }
       this.outboxDir = settings.outbox;
       this.#drainer = new OutboxDrainer({
@@ -251,6 +251,12 @@ export class Notifier implements DashboardNotifier {
     this.#drainer?.poke(this.#settings.outboxPollMs);
   }
 
+  /**
+   * The breaker is open or the endpoint gone: what is queued goes to the outbox. A business may still have an older
+   * event in flight here (sleeping out a Retry-After, say); its later events are handed over all the same, because the
+   * outbox never offers a business's waiting event while an older one of it is still live (outbox.ts): they wait there
+   * until it is delivered, refused or handed over too, and then go in acceptance order.
+   */
   #handOverQueue(): void {
     for (const item of this.#dispatcher.drain()) this.#toOutbox(item, 'the circuit is open');
   }

@@ -4,8 +4,10 @@
  * and redeliver dead letters.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Outbox } from '../../src/webhook/outbox.ts';
+import { OUTBOX_FILE, Outbox } from '../../src/webhook/outbox.ts';
 import { scrape } from '../support/exposition.ts';
 import { type RunningProcess, startCli } from '../support/processes.ts';
 import { SECRET, tempOutbox } from './support.ts';
@@ -66,6 +68,21 @@ describe('genesis-telemetry receive, fed by the demo and by outbox replay', () =
     const empty = startCli(['outbox', 'list', '--all', '--dir', dir]);
     assert.equal(await empty.exited, 0);
     assert.match(empty.output(), /^0 event\(s\) in/m);
+  });
+
+  it('explains an outbox folder it cannot open, naming the flag or the variable that chose it', async () => {
+    const file = join(tempOutbox(), 'a-file');
+    writeFileSync(file, '');
+    const flag = startCli(['outbox', 'list', '--dir', join(file, 'outbox')]);
+    assert.equal(await flag.exited, 2, flag.output());
+    assert.match(flag.output(), /genesis-telemetry: the dashboard outbox cannot be opened in .*a-file\/outbox \(.*\): point --dir/);
+    assert.doesNotMatch(flag.output(), /\n\s+at /, 'a message, not a stack');
+
+    const notADatabase = tempOutbox();
+    writeFileSync(join(notADatabase, OUTBOX_FILE), 'this is not SQLite, but it is long enough to be read as a header');
+    const variable = startCli(['outbox', 'list'], { GENESIS_DASHBOARD_OUTBOX: notADatabase });
+    assert.equal(await variable.exited, 2, variable.output());
+    assert.match(variable.output(), /cannot be opened in .* \(file is not a database\): point --dir \(or GENESIS_DASHBOARD_OUTBOX\)/);
   });
 
   it('explains a missing action', async () => {

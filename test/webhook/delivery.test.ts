@@ -9,6 +9,7 @@ import { createNoopMeter } from '@opentelemetry/api';
 import { Webhook } from 'standardwebhooks';
 import { Outbox } from '../../src/webhook/outbox.ts';
 import { freePort } from '../support/processes.ts';
+import { waitFor } from '../support/wait.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { event, SECRET, testNotifier } from './support.ts';
 
@@ -80,12 +81,18 @@ describe('success', () => {
     assert.deepEqual(JSON.parse(request?.body ?? ''), sent);
   });
 
-  it('reads only a few KB of a huge response body', async () => {
-    script('huge', { status: 200, body: 'x'.repeat(5_000_000) }, 1);
+  it('reads only a few KB of a large response body, then hangs up', async () => {
+    // 1 MiB, 16 KiB every 2 ms: a client that read it all would stay for ~130 ms and take every byte.
+    script('huge', { status: 200, slowBody: { chunkBytes: 16_384, chunks: 64, everyMs: 2 } }, 1);
     const t = testNotifier(receiver.url);
     t.notifier.notify(event('huge'));
     await t.notifier.idle();
+    const body = receiver.slowBodies.at(-1);
+    assert.ok(body);
+    await waitFor('the receiver to stop writing', () => body.outcome !== 'writing', { intervalMs: 5 });
     await t.notifier.shutdown();
+    assert.equal(body.outcome, 'closed-by-client');
+    assert.ok(body.bytesWritten <= body.totalBytes / 8, `${body.bytesWritten} of ${body.totalBytes} bytes written before the client left`);
     assert.equal(await t.metric(DELIVERIES, { outcome: 'delivered' }), 1);
   });
 });
@@ -135,6 +142,27 @@ describe('retried', () => {
     }
   });
 
+  it('503 with Retry-After as an HTTP date waits until that date', async () => {
+    const path = `/api/businesses/retry-after-date/events`;
+    let retryAt: number | undefined;
+    receiver.respond((request) => {
+      if (request.url !== path || retryAt !== undefined) return { status: 204 };
+      const date = new Date(Date.now() + 1500).toUTCString();
+      retryAt = Date.parse(date); // HTTP dates count whole seconds: 0.5 to 1.5 s from now
+      return { status: 503, headers: { 'retry-after': date } };
+    });
+    const t = testNotifier(receiver.url); // its own backoff waits 10 ms at most: any longer wait is the date's
+    t.notifier.notify(event('retry-after-date'));
+    await t.notifier.idle();
+    await t.notifier.shutdown();
+    const [first, second] = requestsOf('retry-after-date');
+    assert.ok(first && second && retryAt !== undefined);
+    // A little slack below the date: the timer and the receiver's clock may differ by a millisecond or so.
+    assert.ok(second.at >= retryAt - 20, `retried ${retryAt - second.at} ms before the date`);
+    assert.ok(second.at - first.at >= 450, `waited ${second.at - first.at} ms`);
+    assert.ok(second.at <= retryAt + 500, `retried ${second.at - retryAt} ms after the date`);
+  });
+
   it('a Retry-After beyond maxRetryAfterMs is clamped, not obeyed for an hour (got would give up)', async () => {
     script('retry-after-long', { status: 503, headers: { 'retry-after': '3600' } }, 1);
     const t = testNotifier(receiver.url, { maxRetryAfterMs: 20 });
@@ -151,6 +179,17 @@ describe('retried', () => {
     await t.notifier.idle();
     await t.notifier.shutdown();
     assert.equal(requestsOf('reset').length, 2);
+    assert.equal(await t.metric(FAILURES, { reason: 'network' }), 1);
+    assert.equal(await t.metric(DELIVERIES, { outcome: 'delivered' }), 1);
+  });
+
+  it('a connection reset in the middle of the response, after its headers, is retried (network)', async () => {
+    script('reset-mid-response', { status: 200, resetMidResponse: true }, 1);
+    const t = testNotifier(receiver.url);
+    t.notifier.notify(event('reset-mid-response'));
+    await t.notifier.idle();
+    await t.notifier.shutdown();
+    assert.equal(requestsOf('reset-mid-response').length, 2);
     assert.equal(await t.metric(FAILURES, { reason: 'network' }), 1);
     assert.equal(await t.metric(DELIVERIES, { outcome: 'delivered' }), 1);
   });
@@ -318,5 +357,33 @@ describe('the request', () => {
     await t.notifier.shutdown();
     const log = t.logger.lines.join('\n');
     assert.ok(!log.includes(SECRET) && !log.includes(SECRET.slice(6)) && !log.includes('v1,'), log);
+  });
+});
+
+describe('order across memory and the outbox', () => {
+  it("never lets a business's later events overtake one still in flight in process (waiting out a Retry-After)", async () => {
+    // b1 is refused once with Retry-After: 1, so it sleeps in process for a second. c1's failure opens the breaker
+    // meanwhile, which hands b2 (queued behind b1) to the outbox, and b3, accepted while the breaker is open, goes
+    // there directly: both would be due at the end of the cooldown, well before b1's retry.
+    const seen = new Map<string, number>();
+    receiver.respond((request) => {
+      const business = request.url.split('/')[3] ?? '';
+      const n = (seen.get(business) ?? 0) + 1;
+      seen.set(business, n);
+      if (n > 1) return { status: 204 };
+      if (business === 'order-b') return { status: 503, headers: { 'retry-after': '1' } };
+      return business === 'order-c' ? { status: 503 } : { status: 204 };
+    });
+    const t = testNotifier(receiver.url, { breakerThreshold: 2, breakerCooldownMs: 300, maxRetries: 2, concurrency: 4 });
+    t.notifier.notify(event('order-b', 1));
+    t.notifier.notify(event('order-c', 1));
+    t.notifier.notify(event('order-b', 2));
+    await waitFor('the breaker to open', () => t.notifier.stats().circuit === 'open', { intervalMs: 5 });
+    t.notifier.notify(event('order-b', 3));
+    await waitFor('every event of order-b to arrive', () => requestsOf('order-b').length >= 4, { intervalMs: 10 });
+    await waitFor('the outbox to empty', () => t.notifier.stats().outboxWaiting === 0, { intervalMs: 10 });
+    await t.notifier.shutdown();
+    const seqs = requestsOf('order-b').map((r) => JSON.parse(r.body).data.seq as number);
+    assert.deepEqual(seqs, [1, 1, 2, 3], 'b1 (refused, then accepted), then b2, then b3');
   });
 });

@@ -109,6 +109,38 @@ describe('notifier options', () => {
     configError(() => resolveNotifierSettings({ concurency: 3 } as never), 'concurency', /unknown option "concurency"/);
   });
 
+  it('refuses a URL with a query string or fragment, which would land in the middle of the event path', () => {
+    for (const url of ['http://dash.example/base?tenant=t-secret', 'http://dash.example/base#part', 'http://dash.example/base?']) {
+      configError(
+        () => createDashboardNotifier({ env: { GENESIS_DASHBOARD_URL: url }, logger: captureLogger() }),
+        'GENESIS_DASHBOARD_URL',
+        /GENESIS_DASHBOARD_URL must be the dashboard's base URL, without a query string or fragment .* set GENESIS_DASHBOARD_URL to http:\/\/dash\.example\/base$/,
+      );
+    }
+    configError(() => resolveNotifierSettings({ url: 'https://dash.example/?x=1#y' }), 'url', /without a query string or fragment/);
+    assert.throws(
+      () => resolveNotifierSettings({ url: 'http://dash.example/base?tenant=t-secret' }),
+      (error: Error) => !error.message.includes('t-secret'),
+      'the query may carry a token: it is not repeated',
+    );
+  });
+
+  it('a bad GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS fails at start, naming the variable', () => {
+    for (const hours of ['soon', '0', '-2', '1e999']) {
+      configError(
+        () =>
+          createDashboardNotifier({
+            env: { GENESIS_DASHBOARD_URL: 'http://127.0.0.1:9', GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS: hours },
+            outbox: false,
+            logger: captureLogger(),
+          }),
+        'GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS',
+        /GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS must be a number greater than 0/,
+      );
+    }
+    assert.equal(resolveNotifierSettings({ env: { GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS: '0.5' } }).outboxMaxAgeMs, 1_800_000);
+  });
+
   it('refuses a whsec_ secret that is not base64, without printing it', () => {
     const secret = 'whsec_%%%not-base64%%%';
     assert.throws(

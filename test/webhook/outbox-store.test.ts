@@ -1,14 +1,16 @@
 /**
  * The outbox's own bookkeeping, on a real SQLite file: which event of each
  * business is offered next through every change of state, what another
- * process changes, an outbox written before heads existed, and the promise
- * that nothing asked while the agent runs scans the table.
+ * process changes, an outbox written before heads existed, live rows whose
+ * owner is gone (a crash, a reused pid), and the promise that nothing asked
+ * while the agent runs scans the table.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import { OUTBOX_FILE, Outbox, RUNNING_QUERIES } from '../../src/webhook/outbox.ts';
+import { waitFor } from '../support/wait.ts';
 import { tempOutbox } from './support.ts';
 
 const DAY = 86_400_000;
@@ -40,10 +42,11 @@ describe('the outbox store', () => {
     assert.equal(outbox.requeue(['b1'], 7_000, DAY), 1);
     assert.deepEqual(due(outbox, 8_000), ['a2', 'b1'], 'a replayed dead letter is offered again');
 
-    // A live event handed over after a newer one of its business was outboxed goes first: the older one leads.
+    // A newer event outboxed while an older one of its business is still tried in process waits for it...
     outbox.add(record('c1', 'C'), 'live', DAY);
     outbox.add(record('c2', 'C'), 'waiting', DAY);
-    assert.ok(due(outbox, 8_000).includes('c2'));
+    assert.ok(!due(outbox, 8_000).includes('c2'), 'c2 must not overtake c1, still live');
+    // ...and when that one is handed over too, it leads.
     outbox.toWaiting('c1', 'C', 2, 0, 'timeout');
     assert.deepEqual(
       due(outbox, 8_000).filter((id) => id.startsWith('c')),
@@ -51,6 +54,13 @@ describe('the outbox store', () => {
     );
     outbox.delivered('c1', 'C');
     assert.ok(due(outbox, 8_000).includes('c2'));
+
+    // The same when the older one is delivered in process: the newer one is due once it is gone.
+    outbox.add(record('d1', 'D'), 'live', DAY);
+    outbox.add(record('d2', 'D'), 'waiting', DAY);
+    assert.ok(!due(outbox, 8_000).includes('d2'));
+    outbox.delivered('d1', 'D');
+    assert.ok(due(outbox, 8_000).includes('d2'));
     outbox.close();
   });
 
@@ -117,13 +127,93 @@ describe('the outbox store', () => {
         .prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .all()
         .map((row) => String(row.detail));
-      const touchesEvents = plan.filter((step) => /\bevents\b/.test(step));
-      assert.ok(touchesEvents.length > 0, `${name}: ${plan.join(' | ')}`);
-      for (const step of touchesEvents) {
+      // Every step that reads the table, under its own name or an alias (dueHeads looks for an older live row).
+      const reads = plan.filter((step) => /^(SCAN|SEARCH) (?!CONSTANT ROW)/.test(step));
+      assert.ok(reads.length > 0, `${name}: ${plan.join(' | ')}`);
+      for (const step of reads) {
         // A seek (SEARCH), or for the counts a walk of a partial index that holds only the rows counted.
-        assert.match(step, /^(SEARCH events USING|SCAN events USING COVERING INDEX events_(waiting|dead))/, `${name}: ${step}`);
+        assert.match(step, /^(SEARCH \w+ USING|SCAN events USING COVERING INDEX events_(waiting|dead))/, `${name}: ${step}`);
       }
     }
     db.close();
+  });
+});
+
+interface PlantedRow {
+  readonly id: string;
+  readonly businessId: string;
+  /** An owner token, or a bare pid as 0.1 wrote. */
+  readonly owner: string | number;
+}
+
+interface PlantedOwner {
+  readonly token: string;
+  readonly pid: number;
+  readonly beatAt: number;
+}
+
+/** Writes live rows as another process would have, straight into the file, and registers the given owners. */
+function plantLive(dir: string, rows: readonly PlantedRow[], owners: readonly PlantedOwner[] = []): void {
+  new Outbox(dir).close(); // the schema
+  const db = new DatabaseSync(join(dir, OUTBOX_FILE));
+  for (const { token, pid, beatAt } of owners) {
+    db.prepare('INSERT INTO owners (token, pid, beat_at) VALUES (?, ?, ?)').run(token, pid, beatAt);
+  }
+  const insert = db.prepare(
+    "INSERT INTO events (id, business_id, update_type, body, accepted_at, expires_at, state, owner) VALUES (?, ?, 'deployed', '{}', 1, ?, 'live', ?)",
+  );
+  for (const row of rows) insert.run(row.id, row.businessId, DAY, row.owner);
+  db.close();
+}
+
+describe('live rows whose owner is gone', () => {
+  // The parent (the test runner) is a live process that is not the rows' owner: exactly what a reused pid looks like.
+  const reusedPid = process.ppid;
+
+  it('takes back rows that name only a pid, alive but reused after a crash (as 0.1 wrote them)', () => {
+    const dir = tempOutbox();
+    plantLive(dir, [{ id: 'pid-only-1', businessId: 'P', owner: reusedPid }]);
+    const outbox = new Outbox(dir);
+    assert.deepEqual(due(outbox, 10), ['pid-only-1']);
+    assert.equal(outbox.stats(10).waiting, 1, 'counted, so it also expires in time');
+    outbox.close();
+  });
+
+  it('takes back the rows of an owner whose pid is alive but who stopped beating; leaves a beating owner alone', () => {
+    const dir = tempOutbox();
+    plantLive(
+      dir,
+      [
+        { id: 'stale-1', businessId: 'S', owner: 'o_crashed' },
+        { id: 'fresh-1', businessId: 'F', owner: 'o_running' },
+      ],
+      [
+        { token: 'o_crashed', pid: reusedPid, beatAt: Date.now() - 600_000 },
+        { token: 'o_running', pid: reusedPid, beatAt: Date.now() },
+      ],
+    );
+    const outbox = new Outbox(dir);
+    assert.deepEqual(due(outbox, 10), ['stale-1']);
+    assert.deepEqual(
+      outbox.list('waiting').map((row) => row.id),
+      ['stale-1'],
+    );
+    outbox.close();
+  });
+
+  it('never takes the rows of an Outbox open in this process; takes them at its next heartbeat once it closed unreleased', async () => {
+    const dir = tempOutbox();
+    const first = new Outbox(dir);
+    first.add(record('own-1', 'O'), 'live', DAY);
+    // Same pid, so a pid check alone would call `first` a crashed predecessor and deliver its row twice.
+    const second = new Outbox(dir, { heartbeatMs: 10 });
+    assert.deepEqual(due(second, 10), []);
+    first.close(); // without releaseLive(): as if that notifier had died here
+    await waitFor('the heartbeat to take the row back', () => due(second, 10).includes('own-1'), { intervalMs: 5 });
+    second.close();
+
+    const third = new Outbox(dir);
+    assert.deepEqual(due(third, 10), ['own-1'], 'still waiting for whoever opens next');
+    third.close();
   });
 });
