@@ -2,14 +2,16 @@
  * Every metric name in the kit comes from the catalog: an expression of the
  * recording rules, the alerts or the dashboard that reads a series the agent
  * does not serve (a typo, a renamed metric, a histogram's family name where
- * only _bucket/_sum/_count exist) fails here. Names with a colon must be
- * recording rules the kit defines.
+ * only _bucket/_sum/_count exist) fails here. So does an input series of the
+ * promtool unit tests: a test fed a name the agent never serves proves a rule
+ * on data that cannot exist. Names with a colon must be recording rules the
+ * kit defines.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { prometheusSampleNames } from '../../src/catalog/naming.ts';
-import { alertRules, dashboardQueries, recordingRules } from '../support/deploy-kit.ts';
+import { alertRules, dashboardQueries, recordingRules, ruleTestGroups } from '../support/deploy-kit.ts';
 import { metricNames } from '../support/promql-names.ts';
 
 const SAMPLE_NAMES = new Set(CATALOG.flatMap((spec) => prometheusSampleNames(spec)));
@@ -67,6 +69,24 @@ describe('metric names in deploy/', () => {
     const queries = dashboardQueries();
     assert.ok(queries.length > 20);
     for (const { panel, expr } of queries) assert.deepEqual(unknownNames(expr), [], `${panel}: ${expr}`);
+  });
+
+  it('promtool unit tests feed only catalog metrics and up, and expect only recorded series', () => {
+    const groups = ruleTestGroups();
+    const inputs = groups.flatMap((group) => (group.input_series ?? []).map((input) => ({ file: group.file, series: input.series })));
+    assert.ok(inputs.length > 50, `${inputs.length} input series`);
+    for (const { file, series } of inputs) {
+      const names = metricNames(series);
+      assert.equal(names.length, 1, `${file}: ${series}`);
+      assert.deepEqual(unknownNames(series), [], `${file}: ${series}`);
+      assert.ok(!names[0]?.includes(':'), `${file}: ${series} is an input, not a recorded series`);
+    }
+    for (const group of groups) {
+      for (const test of group.promql_expr_test ?? []) {
+        assert.deepEqual(unknownNames(test.expr), [], `${group.file}: ${test.expr}`);
+        for (const { labels } of test.exp_samples ?? []) assert.deepEqual(unknownNames(labels), [], `${group.file}: ${labels}`);
+      }
+    }
   });
 
   it('names each recording rule level:metric:operations under genesis:', () => {

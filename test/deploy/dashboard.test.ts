@@ -3,10 +3,11 @@
  * not packaged for these machines; the end-to-end test runs every query on a
  * real Prometheus): a Prometheus datasource variable used by every panel and
  * query, a row per area, units, unique ids, and a grid without overlaps.
+ * Panels inside a collapsed row (its `panels`) are checked like the others.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DashboardPanel, dashboard } from '../support/deploy-kit.ts';
+import { allPanels, type Dashboard, type DashboardPanel, dashboard, dashboardQueries } from '../support/deploy-kit.ts';
 import { metricNames } from '../support/promql-names.ts';
 
 const AREAS = [
@@ -28,10 +29,46 @@ function overlaps(a: DashboardPanel['gridPos'], b: DashboardPanel['gridPos']): b
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
+/**
+ * The panels laid out together: the top level, and each collapsed row's own
+ * panels, which Grafana places below the row (shifting what follows) only when
+ * it is expanded, so they may share coordinates with later top-level panels.
+ */
+function layouts(board: Dashboard): DashboardPanel[][] {
+  const collapsed = board.panels.filter((panel) => panel.type === 'row' && (panel.panels ?? []).length > 0);
+  return [board.panels, ...collapsed.map((row) => row.panels ?? [])];
+}
+
 describe('the Grafana dashboard', () => {
   const board = dashboard();
   const rows = board.panels.filter((panel) => panel.type === 'row');
-  const panels = board.panels.filter((panel) => panel.type !== 'row');
+  const panels = allPanels(board).filter((panel) => panel.type !== 'row');
+
+  it('reads the panels inside a collapsed row, and their queries', () => {
+    const nested: DashboardPanel = {
+      id: 2,
+      type: 'timeseries',
+      title: 'Inside',
+      gridPos: { h: 8, w: 24, x: 0, y: 1 },
+      targets: [{ expr: 'genesis:x:rate5m', refId: 'A' }],
+    };
+    const row: DashboardPanel = { id: 1, type: 'row', title: 'Collapsed', gridPos: { h: 1, w: 24, x: 0, y: 0 }, panels: [nested] };
+    const outside: DashboardPanel = { ...nested, id: 3, title: 'Outside', gridPos: { h: 8, w: 24, x: 0, y: 1 } };
+    const synthetic = { ...board, panels: [row, outside] };
+    assert.deepEqual(
+      allPanels(synthetic).map((panel) => panel.title),
+      ['Collapsed', 'Inside', 'Outside'],
+    );
+    assert.deepEqual(
+      dashboardQueries(synthetic).map((query) => query.panel),
+      ['Inside', 'Outside'],
+    );
+    assert.deepEqual(
+      layouts(synthetic).map((layout) => layout.map((panel) => panel.title)),
+      [['Collapsed', 'Outside'], ['Inside']],
+      'a collapsed row lays its panels out apart',
+    );
+  });
 
   it('is a current-schema dashboard with a fixed uid', () => {
     assert.ok(board.schemaVersion >= 39, `schemaVersion ${board.schemaVersion}`);
@@ -55,24 +92,28 @@ describe('the Grafana dashboard', () => {
     );
     const ordered = board.panels.toSorted((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x);
     for (const row of rows) {
+      // A collapsed row keeps its panels; an expanded one has them after it, on the top level.
+      if ((row.panels ?? []).length > 0) continue;
       const next = ordered[ordered.indexOf(row) + 1];
       assert.ok(next && next.type !== 'row', `row ${row.title} has panels`);
     }
   });
 
   it('gives every panel a unique id', () => {
-    const ids = board.panels.map((panel) => panel.id);
+    const ids = allPanels(board).map((panel) => panel.id);
     assert.ok(ids.every((id) => Number.isInteger(id) && id > 0));
     assert.equal(new Set(ids).size, ids.length);
   });
 
   it('places every panel inside the 24-column grid, none overlapping another', () => {
-    for (const { title, gridPos } of board.panels) {
+    for (const { title, gridPos } of allPanels(board)) {
       assert.ok(gridPos.x >= 0 && gridPos.y >= 0 && gridPos.w >= 1 && gridPos.h >= 1, title);
       assert.ok(gridPos.x + gridPos.w <= GRID_COLUMNS, `${title} fits in ${GRID_COLUMNS} columns`);
     }
-    for (const [i, a] of board.panels.entries()) {
-      for (const b of board.panels.slice(i + 1)) assert.ok(!overlaps(a.gridPos, b.gridPos), `"${a.title}" overlaps "${b.title}"`);
+    for (const layout of layouts(board)) {
+      for (const [i, a] of layout.entries()) {
+        for (const b of layout.slice(i + 1)) assert.ok(!overlaps(a.gridPos, b.gridPos), `"${a.title}" overlaps "${b.title}"`);
+      }
     }
   });
 

@@ -14,6 +14,11 @@
  * The dashboard webhook's series come from the demo's real notifier, sending
  * its lifecycle events to a dashboard in the test that fails one request in
  * four (503), so failures, retries, deliveries and the outbox all move.
+ *
+ * The adapter's own series: the demo also pushes OTLP (to a receiver in the
+ * test), so its export-failure counters are served, every reason from 0; a
+ * user_id cap below the demo's 40 users makes the quota counter overflow; its
+ * takedowns remove series.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,6 +37,7 @@ import {
   testPrometheusConfig,
 } from '../support/deploy-kit.ts';
 import { type FlakyDashboard, startFlakyDashboard } from '../support/flaky-dashboard.ts';
+import { type OtlpJsonReceiver, startOtlpJsonReceiver } from '../support/otlp-json-receiver.ts';
 import { type RunningProcess, startCli } from '../support/processes.ts';
 import {
   type AlertmanagerServer,
@@ -52,6 +58,7 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
   let alertmanager: AlertmanagerServer;
   let demo: RunningProcess;
   let dashboard: FlakyDashboard;
+  let collector: OtlpJsonReceiver;
   let prometheus: PrometheusServer;
   let dir: string;
 
@@ -60,9 +67,13 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
     receiver = await startAlertReceiver();
     alertmanager = await startAlertmanager(testAlertmanagerConfig(receiver.url));
     dashboard = await startFlakyDashboard({ failEvery: 4 });
+    collector = await startOtlpJsonReceiver();
     demo = startCli(['demo', '--port', '0', '--rate', '20', '--auth-failures', String(ATTACK), '--quiet'], {
       GENESIS_DASHBOARD_URL: dashboard.url,
       GENESIS_DASHBOARD_OUTBOX: join(dir, 'outbox'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      GENESIS_USER_ID_MAX: '5',
     });
     const agent = (await demo.waitForOutput(/serving metrics at http:\/\/(\S+)\/metrics/))[1] as string;
     const alerts = join(dir, 'alerts.yml');
@@ -87,6 +98,7 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
     await prometheus?.stop();
     await dashboard?.close();
     await demo?.stop();
+    await collector?.close(); // after the demo: its shutdown flushes the last export here
     await alertmanager?.stop();
     await receiver?.close();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -6,10 +6,10 @@
  * and every alert has a promtool unit test, and every recording rule is used.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { alertRules, dashboardQueries, RULE_TESTS, readYaml, recordingRules } from '../support/deploy-kit.ts';
+import { alertRules, dashboardQueries, recordingRules, ruleTestGroups } from '../support/deploy-kit.ts';
 import { REPO_ROOT } from '../support/processes.ts';
 import { metricNames } from '../support/promql-names.ts';
 
@@ -36,15 +36,7 @@ function githubSlug(heading: string): string {
     .replace(/\s/g, '-');
 }
 
-interface PromtoolTests {
-  tests: {
-    promql_expr_test?: { expr: string }[];
-    alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
-  }[];
-}
-const unitTests = readdirSync(RULE_TESTS)
-  .filter((name) => name.endsWith('.yml'))
-  .flatMap((name) => readYaml<PromtoolTests>(join(RULE_TESTS, name)).tests);
+const unitTests = ruleTestGroups();
 
 describe('the alerting rules', () => {
   const alerts = alertRules();
@@ -80,6 +72,18 @@ describe('the alerting rules', () => {
       const anchor = url.slice(RUNBOOK_BASE.length);
       assert.equal(anchor, rule.alert.toLowerCase());
       assert.ok(anchors.has(anchor), `README.md has a "${rule.alert}" runbook heading`);
+    }
+  });
+
+  // A group whose input never fires the alert at any time checked: input below the threshold (or shorter than
+  // its for:), not just the minutes before for: has passed in a group where it then fires.
+  it('each stay quiet on input below their threshold, in a promtool test group of their own', () => {
+    for (const rule of alerts) {
+      const quiet = unitTests.some((group) => {
+        const cases = (group.alert_rule_test ?? []).filter((c) => c.alertname === rule.alert);
+        return cases.length > 0 && cases.every((c) => c.exp_alerts.length === 0);
+      });
+      assert.ok(quiet, `${rule.alert} has a below-threshold test`);
     }
   });
 

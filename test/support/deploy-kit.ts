@@ -3,7 +3,7 @@
  * tests, the dashboard and the Alertmanager route, and the temporary copies the
  * end-to-end tests run (real targets and ports, absolute paths, short timers).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './processes.ts';
@@ -70,9 +70,32 @@ export function dashboard(): Dashboard {
   return JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
 }
 
-/** Every query of every panel, with the panel it belongs to. */
+/**
+ * Every panel of the dashboard, rows included, in order: the top-level ones
+ * and, after each row, the panels a collapsed row keeps in its own `panels`
+ * (Grafana moves them there when the row is collapsed in the editor).
+ */
+export function allPanels(board: Dashboard = dashboard()): DashboardPanel[] {
+  return board.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+}
+
+/** Every query of every panel, nested ones included, with the panel it belongs to. */
 export function dashboardQueries(board: Dashboard = dashboard()): { panel: string; expr: string }[] {
-  return board.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
+  return allPanels(board).flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
+}
+
+/** One test group of a promtool unit-test file, as far as the kit's tests read it. */
+export interface RuleTestGroup {
+  input_series?: { series: string; values: string }[];
+  promql_expr_test?: { expr: string; exp_samples?: { labels: string }[] }[];
+  alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
+}
+
+/** The test groups of every promtool unit-test file under deploy/prometheus/tests/, with the file each comes from. */
+export function ruleTestGroups(): (RuleTestGroup & { file: string })[] {
+  return readdirSync(RULE_TESTS)
+    .filter((name) => name.endsWith('.yml'))
+    .flatMap((file) => readYaml<{ tests: RuleTestGroup[] }>(join(RULE_TESTS, file)).tests.map((group) => ({ ...group, file })));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The real Prometheus, from Debian's packages, installed on first use by the
  * project's own script. Outside CI a missing install skips the tests that need
- * it (with the reason); in CI (CI=true) it fails them.
+ * it (with the reason); in CI (see isCi) it fails them.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,17 @@ import { waitFor } from './wait.ts';
 const run = promisify(execFile);
 export const SERVERS_BIN = join(REPO_ROOT, '.servers', 'root', 'usr', 'bin');
 
+/**
+ * Whether this run is CI, where a test that cannot get its real servers must
+ * fail instead of skipping. CI systems set CI to different values (true, 1,
+ * yes, the system's name), so any value counts except empty and "false",
+ * which say outright that this is not CI.
+ */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false';
+}
+
 /** Installs the servers (a no-op when done). Returns an error message, or undefined when they are there. */
 export async function ensureServers(): Promise<string | undefined> {
   try {
@@ -22,7 +33,7 @@ export async function ensureServers(): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const message = `the real servers could not be installed: ${(error as { stderr?: string }).stderr || String(error)}`;
-    if (process.env.CI === 'true') throw new Error(message);
+    if (isCi()) throw new Error(message);
     return message;
   }
 }
@@ -103,15 +114,6 @@ export interface AlertmanagerServer {
 /** Where Debian's Alertmanager looks for its default template; the path is compiled into the binary. */
 const ALERTMANAGER_TEMPLATE = '/usr/share/prometheus/alertmanager/default.tmpl';
 
-/**
- * The real Alertmanager. Debian's build reads its default template from a
- * fixed path under /usr/share (a `templates:` entry in the configuration does
- * not replace it, and without it Alertmanager never gets ready). Unless the
- * machine has the file, Alertmanager runs in a private mount namespace where
- * the extracted .servers/root/usr/share is overlaid on /usr/share: the machine
- * is not changed, and the overlay ends with the process. As root `unshare -m`
- * suffices; otherwise a user namespace maps the caller to root (`-r`).
- */
 /** What every started server offers: where it is, and how to stop it. */
 export interface MetricsServer {
   readonly url: string;
@@ -131,13 +133,22 @@ export function alertmanagerUnavailable(): string | undefined {
   const probe = spawnSync('unshare', [...UNSHARE_MOUNT, 'true']);
   if (probe.status === 0) return undefined;
   const message = `the Alertmanager needs its template mounted privately, and unshare ${UNSHARE_MOUNT.join(' ')} failed: ${probe.stderr?.toString() || probe.error}`;
-  if (process.env.CI === 'true') throw new Error(message);
+  if (isCi()) throw new Error(message);
   return message;
 }
 
 /** A route to a receiver that does nothing: enough to serve /metrics. */
 const QUIET_ALERTMANAGER = 'route:\n  receiver: none\nreceivers:\n  - name: none\n';
 
+/**
+ * The real Alertmanager. Debian's build reads its default template from a
+ * fixed path under /usr/share (a `templates:` entry in the configuration does
+ * not replace it, and without it Alertmanager never gets ready). Unless the
+ * machine has the file, Alertmanager runs in a private mount namespace where
+ * the extracted .servers/root/usr/share is overlaid on /usr/share: the machine
+ * is not changed, and the overlay ends with the process. As root `unshare -m`
+ * suffices; otherwise a user namespace maps the caller to root (`-r`).
+ */
 export async function startAlertmanager(config: string = QUIET_ALERTMANAGER): Promise<AlertmanagerServer> {
   const dir = await mkdtemp(join(tmpdir(), 'genesis-alertmanager-'));
   await writeFile(join(dir, 'alertmanager.yml'), config);

@@ -1,9 +1,11 @@
 /**
  * A real dashboard for webhook tests: a node:http server on 127.0.0.1 that
  * records every request (raw body, headers, arrival time) and answers as the
- * test's responder says, including a slow answer or a reset connection.
+ * test's responder says, including a slow answer, a reset connection (before
+ * or in the middle of the response), or a large body written slowly, of which
+ * it records how much the client took before it hung up.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -14,17 +16,38 @@ export interface ReceivedRequest {
   readonly at: number;
 }
 
+/** A body of `chunks` × `chunkBytes`, one chunk every `everyMs` while the client stays connected. */
+export interface SlowBody {
+  readonly chunkBytes: number;
+  readonly chunks: number;
+  readonly everyMs: number;
+}
+
 /** What to answer to the n-th request (0-based). */
 export type Reply =
   | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+  | { status: number; slowBody: SlowBody }
+  /** The status line, the headers and the start of a body, then a TCP reset. */
+  | { status: number; resetMidResponse: true }
+  /** A TCP reset instead of any response. */
   | { reset: true }
   | { hang: true };
 export type Responder = (request: ReceivedRequest, n: number) => Reply;
+
+/** How one slow body went: how many bytes were written before the client closed the connection, if it did. */
+export interface SlowBodyRecord {
+  readonly request: number;
+  readonly totalBytes: number;
+  bytesWritten: number;
+  outcome: 'writing' | 'complete' | 'closed-by-client';
+}
 
 export interface WebhookReceiver {
   readonly url: string;
   readonly port: number;
   readonly requests: ReceivedRequest[];
+  /** One record per slow body answered, in order. */
+  readonly slowBodies: SlowBodyRecord[];
   /** The most requests that were open at once. */
   readonly maxConcurrent: number;
   respond(responder: Responder): void;
@@ -33,6 +56,7 @@ export interface WebhookReceiver {
 
 export async function startWebhookReceiver(responder: Responder = () => ({ status: 204 }), port = 0): Promise<WebhookReceiver> {
   const requests: ReceivedRequest[] = [];
+  const slowBodies: SlowBodyRecord[] = [];
   let current = responder;
   const hanging = new Set<ServerResponse>();
   let open = 0;
@@ -55,20 +79,12 @@ export async function startWebhookReceiver(responder: Responder = () => ({ statu
       };
       const n = requests.push(request) - 1;
       const reply = current(request, n);
-      if ('reset' in reply) {
-        req.socket.resetAndDestroy();
-        return;
-      }
-      if ('hang' in reply) {
-        hanging.add(res);
-        return;
-      }
-      const send = () => {
-        res.writeHead(reply.status, reply.headers);
-        res.end(reply.body);
-      };
-      if (reply.delayMs === undefined) send();
-      else setTimeout(send, reply.delayMs).unref();
+      if ('reset' in reply) req.socket.resetAndDestroy();
+      else if ('hang' in reply) hanging.add(res);
+      else if ('resetMidResponse' in reply) resetMidResponse(req, res, reply.status);
+      else if ('slowBody' in reply) slowBodies.push(writeSlowly(res, n, reply.status, reply.slowBody));
+      else if (reply.delayMs === undefined) res.writeHead(reply.status, reply.headers).end(reply.body);
+      else setTimeout(() => res.writeHead(reply.status, reply.headers).end(reply.body), reply.delayMs).unref();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -80,6 +96,7 @@ export async function startWebhookReceiver(responder: Responder = () => ({ statu
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     requests,
+    slowBodies,
     get maxConcurrent() {
       return maxConcurrent;
     },
@@ -92,4 +109,35 @@ export async function startWebhookReceiver(responder: Responder = () => ({ statu
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Chunked, so that the client cannot tell from a length that the body is cut short: only the reset tells it. */
+function resetMidResponse(req: IncomingMessage, res: ServerResponse, status: number): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  // Once the status line, the headers and the first bytes are on the wire.
+  res.write('{"received":', () => req.socket.resetAndDestroy());
+}
+
+/** Writes one chunk per tick for as long as the client stays; the record says how far it got. */
+function writeSlowly(res: ServerResponse, request: number, status: number, body: SlowBody): SlowBodyRecord {
+  const record: SlowBodyRecord = { request, totalBytes: body.chunkBytes * body.chunks, bytesWritten: 0, outcome: 'writing' };
+  const chunk = Buffer.alloc(body.chunkBytes, 'x');
+  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(record.totalBytes) });
+  const timer = setInterval(() => {
+    if (record.bytesWritten >= record.totalBytes) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(chunk);
+    record.bytesWritten += chunk.length;
+  }, body.everyMs);
+  res.once('finish', () => {
+    record.outcome = 'complete';
+  });
+  res.once('close', () => {
+    clearInterval(timer);
+    if (record.outcome === 'writing') record.outcome = 'closed-by-client';
+  });
+  return record;
 }
