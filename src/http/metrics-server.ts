@@ -1,7 +1,8 @@
 /**
- * The pull endpoint: our own HTTP server, with the Prometheus exporter's
- * request handler mounted on `/metrics`, so that the library owns the routes
- * (`/metrics`, `/healthz`), the auth and the error messages.
+ * The pull endpoint: our own HTTP server, so that the library owns the routes
+ * (`/metrics`, `/healthz`), the auth and the error messages. What `/metrics`
+ * writes is given as `serveMetrics` (the pipeline's responder: the exporter's
+ * serialiser for what the SDK collects, the adapter's renderer for its cells).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +17,7 @@ export interface MetricsServerOptions {
   host: string;
   port: number;
   auth: EndpointAuth | undefined;
-  /** Writes the exposition; the exporter's `getMetricsRequestHandler`. */
+  /** Writes the exposition (see pipeline/metrics-response.ts). */
   serveMetrics: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
