@@ -8,7 +8,7 @@ import { BUSINESS_METRICS, BUSINESS_NAMESPACE } from '../catalog/business-metric
 import { CATALOG } from '../catalog/catalog.ts';
 import { prometheusName } from '../catalog/naming.ts';
 import type { InstrumentSpec } from '../catalog/types.ts';
-import type { ExpositionFamily } from '../exposition/parse-exposition.ts';
+import type { ExpositionFamily, ExpositionFormat } from '../exposition/parse-exposition.ts';
 import { DEFAULT_BUSINESS_SERIES_MAX } from '../instruments/business-series-options.ts';
 
 /** Series a metric may have when neither `--budget` nor the catalog says otherwise. */
@@ -29,8 +29,7 @@ export interface AuditCatalog {
   readonly namespaces: readonly string[];
 }
 
-/** The classic Prometheus text format (0.0.4), or OpenMetrics (an exposition that ends in `# EOF`). */
-export type ExpositionFormat = 'classic' | 'openmetrics';
+export type { ExpositionFormat } from '../exposition/parse-exposition.ts';
 
 export interface AuditContext {
   /** The catalog to check against; undefined audits the exposition on its own (`--catalog none`). */

@@ -11,7 +11,7 @@
 import { isEnumLabel } from '../catalog/types.ts';
 import type { ExpositionFamily } from '../exposition/parse-exposition.ts';
 import { type AuditContext, budgetOf, idSeriesBound, specOf } from './audit-context.ts';
-import { EXPORTER_LABELS, labelValuesOf, seriesOf } from './family-facts.ts';
+import { EXPORTER_LABELS, labelValuesOf, seriesOf, TARGET_LABELS } from './family-facts.ts';
 import type { Finding } from './finding.ts';
 import { finding } from './rules.ts';
 
@@ -27,9 +27,6 @@ const ID_VALUE = [
   /^[a-z][a-z0-9+.-]*:\/\/\S+$/i,
   /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/,
 ];
-
-/** Target labels Prometheus attaches (seen on federated expositions): bounded by the scrape configuration. */
-const TARGET_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
 
 function looksUnbounded(label: string, values: ReadonlySet<string>): string | undefined {
   if (UNBOUNDED_NAME.test(label)) return 'its name says it holds identifiers';

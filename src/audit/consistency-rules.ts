@@ -1,9 +1,10 @@
 /**
- * Consistency: values that contradict their type. Histogram buckets must be
- * cumulative with `+Inf` equal to `_count` (or `histogram_quantile()` answers
- * nonsense); counters never NaN nor negative; no series twice; catalog gauges
- * within their declared range. At most one finding per rule and family, naming
- * the first offending series.
+ * Consistency: values that contradict their type, and an exposition with no
+ * sample at all (nothing to audit). Every histogram series has cumulative
+ * buckets up to `+Inf`, and a `_count` equal to it (or `histogram_quantile()`
+ * answers nonsense); counters never NaN nor negative; no series twice; catalog
+ * gauges within their declared range. At most one finding per rule and
+ * family, naming the first offending series.
  */
 
 import type { ExpositionFamily, ExpositionSample } from '../exposition/parse-exposition.ts';
@@ -26,24 +27,53 @@ function bound(sample: ExpositionSample): number {
   }
 }
 
+/** The inf-bucket finding of one histogram series, if it has no buckets, no `+Inf` bucket, no `_count`, or a `_count` unequal to `+Inf`. */
+function infBucketFinding(
+  family: ExpositionFamily,
+  samples: readonly ExpositionSample[],
+  buckets: readonly ExpositionSample[],
+): Finding | undefined {
+  const count = samples.find((s) => s.name === `${family.name}_count`);
+  const last = buckets.at(-1);
+  if (last === undefined) {
+    // `_sum` and `_count` alone: histogram_quantile() has nothing to read for this series.
+    const other = count ?? samples.find((s) => s.name === `${family.name}_sum`);
+    return other === undefined
+      ? undefined
+      : finding(
+          'inf-bucket',
+          family.name,
+          `${describe(other)}: the series has no buckets, so no +Inf bucket`,
+          'emit the buckets of every series, up to a `+Inf` bucket equal to `_count`, or declare a summary if it has none',
+        );
+  }
+  if (bound(last) !== Number.POSITIVE_INFINITY) {
+    return finding('inf-bucket', family.name, `${describe(buckets[0] as ExpositionSample)}: the series has no +Inf bucket`);
+  }
+  if (count === undefined) {
+    return finding(
+      'inf-bucket',
+      family.name,
+      `${describe(last)}: the series has no _count to match its +Inf bucket`,
+      'emit `_count` (equal to the `+Inf` bucket) and `_sum` with every histogram series',
+    );
+  }
+  if (last.value !== count.value)
+    return finding('inf-bucket', family.name, `${describe(last)} is ${last.value} but ${describe(count)} is ${count.value}`);
+  return undefined;
+}
+
 function histogramFindings(family: ExpositionFamily): Finding[] {
   if (family.type !== 'histogram') return [];
   let order: Finding | undefined;
   let inf: Finding | undefined;
   for (const samples of seriesOf(family).values()) {
     const buckets = samples.filter((s) => s.name === `${family.name}_bucket`).toSorted((a, b) => bound(a) - bound(b));
-    if (buckets.length === 0) continue;
     const drop = buckets.findIndex((b, i) => i > 0 && b.value < (buckets[i - 1]?.value ?? 0));
     if (order === undefined && drop !== -1) {
       order = finding('bucket-order', family.name, `${describe(buckets[drop] as ExpositionSample)} is below the bucket before it`);
     }
-    const last = buckets.at(-1);
-    const count = samples.find((s) => s.name === `${family.name}_count`);
-    if (inf === undefined && (last === undefined || bound(last) !== Number.POSITIVE_INFINITY)) {
-      inf = finding('inf-bucket', family.name, `${describe(buckets[0] as ExpositionSample)}: the series has no +Inf bucket`);
-    } else if (inf === undefined && count !== undefined && last !== undefined && last.value !== count.value) {
-      inf = finding('inf-bucket', family.name, `${describe(last)} is ${last.value} but ${describe(count)} is ${count.value}`);
-    }
+    inf ??= infBucketFinding(family, samples, buckets);
   }
   return [order, inf].filter((f) => f !== undefined);
 }
@@ -70,6 +100,19 @@ function valueFindings(family: ExpositionFamily, context: AuditContext): Finding
   return findings;
 }
 
+/** What an empty exposition's finding is about: no metric family, the exposition as a whole. */
+export const WHOLE_EXPOSITION = '(exposition)';
+
+/** An endpoint that answers 200 with nothing must not pass the gate: every other rule is silent on it. */
+function emptyFindings(families: readonly ExpositionFamily[]): Finding[] {
+  if (families.some((family) => family.samples.length > 0)) return [];
+  const message =
+    families.length === 0
+      ? 'the exposition is empty: no metric, no sample'
+      : `the exposition has no sample: ${families.length} metric${families.length === 1 ? '' : 's'} with HELP or TYPE lines only`;
+  return [finding('empty-exposition', WHOLE_EXPOSITION, message)];
+}
+
 export function consistencyFindings(families: readonly ExpositionFamily[], context: AuditContext): Finding[] {
-  return families.flatMap((family) => [...histogramFindings(family), ...valueFindings(family, context)]);
+  return [...emptyFindings(families), ...families.flatMap((family) => [...histogramFindings(family), ...valueFindings(family, context)])];
 }

@@ -10,6 +10,13 @@ export const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['le', 'quantile']
 /** Labels the OpenTelemetry exporter and SDK add on their own (scope labels, the overflow series). */
 export const EXPORTER_LABELS: ReadonlySet<string> = new Set(['otel_scope_name', 'otel_scope_version', 'otel_metric_overflow']);
 
+/**
+ * Target labels a scraper attaches (a federating Prometheus, a Collector or a
+ * Pushgateway scraped with honor_labels): bounded by the scrape
+ * configuration, and not the instrumented code's to declare.
+ */
+export const TARGET_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
+
 function seriesLabels(labels: Readonly<Record<string, string>>): [string, string][] {
   return Object.entries(labels)
     .filter(([name]) => !STRUCTURAL_LABELS.has(name))

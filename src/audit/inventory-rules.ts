@@ -8,7 +8,7 @@ import { prometheusName } from '../catalog/naming.ts';
 import { type InstrumentSpec, isEnumLabel, OTHER_LABEL_VALUE } from '../catalog/types.ts';
 import type { ExpositionFamily } from '../exposition/parse-exposition.ts';
 import { type AuditContext, specOf } from './audit-context.ts';
-import { EXPORTER_LABELS, labelNamesOf, labelValuesOf } from './family-facts.ts';
+import { EXPORTER_LABELS, labelNamesOf, labelValuesOf, TARGET_LABELS } from './family-facts.ts';
 import type { Finding } from './finding.ts';
 import { finding } from './rules.ts';
 
@@ -35,7 +35,8 @@ function checkPresent(spec: InstrumentSpec, family: ExpositionFamily): Finding[]
   }
   const declared = spec.labels.map((label) => label.key).toSorted();
   const exposed = labelNamesOf(family).filter((name) => !EXPORTER_LABELS.has(name));
-  const extra = exposed.filter((name) => !declared.includes(name));
+  // job and instance come from whoever scraped the endpoint (an exposition relayed by a Collector carries them on every series).
+  const extra = exposed.filter((name) => !declared.includes(name) && !TARGET_LABELS.has(name));
   const missing = declared.filter((name) => !exposed.includes(name));
   if (extra.length > 0 || missing.length > 0) {
     const parts = [extra.length > 0 ? `undeclared ${extra.join(', ')}` : '', missing.length > 0 ? `missing ${missing.join(', ')}` : ''];

@@ -1,9 +1,10 @@
 /**
  * `--markdown`: a report a person attaches to a review. The overall grade,
- * a grade per area, each area's findings with the metric, the rule and the
- * fix, and the metrics with the most series.
+ * a grade per area (a dash for the inventory without a catalog), each area's
+ * findings with the metric, the rule and the fix, and the metrics with the
+ * most series.
  */
-import { AREAS } from './finding.ts';
+import { AREAS, type Area } from './finding.ts';
 import { largestMetrics, valuesPerLabel } from './largest-metrics.ts';
 import type { AuditReport } from './run-audit.ts';
 
@@ -14,6 +15,11 @@ function cell(text: string): string {
 
 function code(text: string): string {
   return `\`${text}\``;
+}
+
+/** False for the inventory with `--catalog none`: its rules check the exposition against the catalog, so none ran. */
+function audited(report: AuditReport, area: Area): boolean {
+  return area !== 'inventory' || report.catalog !== 'none';
 }
 
 export function renderMarkdown(report: AuditReport): string {
@@ -27,6 +33,8 @@ export function renderMarkdown(report: AuditReport): string {
     '| area | grade | errors | warnings | info |',
     '|---|---|---|---|---|',
     ...AREAS.map((area) => {
+      // Without a catalog the inventory rules do not run: a grade there would claim a check that never happened.
+      if (!audited(report, area)) return `| ${area} | — | — | — | — |`;
       const g = report.areas[area];
       return `| ${area} | ${g.letter} (${g.score}) | ${g.counts.error} | ${g.counts.warning} | ${g.counts.info} |`;
     }),
@@ -35,7 +43,7 @@ export function renderMarkdown(report: AuditReport): string {
     const findings = report.findings.filter((f) => f.area === area);
     out.push('', `## ${area[0]?.toUpperCase()}${area.slice(1)}`, '');
     if (findings.length === 0) {
-      out.push(area === 'inventory' && report.catalog === 'none' ? 'Not audited: no catalog (`--catalog none`).' : 'No findings.');
+      out.push(audited(report, area) ? 'No findings.' : 'Not audited: no catalog (`--catalog none`).');
       continue;
     }
     out.push('| severity | rule | metric | finding | fix |', '|---|---|---|---|---|');

@@ -172,6 +172,12 @@ export const RULES = {
     checks: 'an id label the catalog declares on purpose, with a series bound the SDK enforces',
     fix: 'nothing to fix; watch the series count against the bound',
   },
+  'empty-exposition': {
+    area: 'consistency',
+    severity: 'error',
+    checks: 'the exposition has no sample at all (empty, or only comments, HELP and TYPE lines): there was nothing to audit',
+    fix: 'audit the metrics endpoint itself (not a health check or a proxy page), and check that the process registers and records its metrics',
+  },
   'bucket-order': {
     area: 'consistency',
     severity: 'error',
@@ -181,7 +187,8 @@ export const RULES = {
   'inf-bucket': {
     area: 'consistency',
     severity: 'error',
-    checks: 'a histogram series without a `+Inf` bucket, or whose `+Inf` bucket differs from `_count`',
+    checks:
+      'a histogram series without a `+Inf` bucket (or without any bucket), without `_count`, or whose `+Inf` bucket differs from `_count`',
     fix: 'emit the `+Inf` bucket with the same value as `_count`',
   },
   'nan-counter': {

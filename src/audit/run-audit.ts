@@ -2,8 +2,8 @@
  * One audit: parse the exposition, run every area's rules, grade, and measure
  * the cardinality for the report. Pure: text and options in, a report out.
  */
-import { type ExpositionFamily, parseExposition } from '../exposition/parse-exposition.ts';
-import { type AuditContext, budgetOf, type ExpositionFormat } from './audit-context.ts';
+import { type ExpositionFamily, formatOf, parseExposition } from '../exposition/parse-exposition.ts';
+import { type AuditContext, budgetOf } from './audit-context.ts';
 import { cardinalityFindings } from './cardinality-rules.ts';
 import { consistencyFindings } from './consistency-rules.ts';
 import { labelValuesOf, seriesOf } from './family-facts.ts';
@@ -67,14 +67,10 @@ export function auditFamilies(source: string, families: readonly ExpositionFamil
   };
 }
 
-/** OpenMetrics ends every exposition with `# EOF`; the classic format has no such line. */
-export function formatOf(text: string): ExpositionFormat {
-  return /(^|\n)# EOF\s*$/.test(text) ? 'openmetrics' : 'classic';
-}
-
 /** Audits exposition text. Throws ExpositionParseError (with the line) on input that is no exposition. */
 export function auditExposition(source: string, text: string, context: AuditContext): AuditReport {
   // Repeated labels are reported as findings, not thrown: the audit must say which metric has them.
-  const families = parseExposition(text, { duplicateLabels: 'report' });
-  return auditFamilies(source, families, { ...context, format: context.format ?? formatOf(text) });
+  const format = context.format ?? formatOf(text);
+  const families = parseExposition(text, { duplicateLabels: 'report', format });
+  return auditFamilies(source, families, { ...context, format });
 }

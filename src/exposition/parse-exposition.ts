@@ -1,13 +1,33 @@
 /**
  * A parser of the Prometheus text exposition format (0.0.4), tolerant of the
- * OpenMetrics additions real servers emit (`# UNIT`, `# EOF`, `_created`).
+ * OpenMetrics additions real servers emit (`# UNIT`, `# EOF`, `_created`, and
+ * in an exposition that ends in `# EOF`, exemplars, float timestamps and the
+ * OpenMetrics types).
  *
  * Written here because the npm parsers available lose data on real input (one
  * drops the labels, `_sum` and `_count` of a histogram whose `_count` comes
  * before its buckets, which is the order the OpenTelemetry exporter writes).
+ *
+ * Strict where Prometheus' own parser (expfmt, which `promtool check metrics`
+ * runs) is, so that an exposition the audit passes is one a scrape accepts:
+ * unknown types, numbers Go does not read, non-integer timestamps, invalid
+ * escapes, a second HELP or TYPE line, a TYPE after the family's samples and
+ * stray commas between labels are errors; blanks before a line or between a
+ * name and its `{` are not. Deliberately more lenient than promtool: CRLF
+ * line ends and blanks after a sample (a file saved on Windows is still an
+ * exposition). test/audit/promtool-parse-agreement.test.ts holds promtool to
+ * each of these.
  */
+import { unescapeText } from './exposition-values.ts';
+import { checkBoundLabel, ExpositionParseError, NAME, parseSample } from './parse-sample.ts';
+
+export { parseNumber } from './exposition-values.ts';
+export { ExpositionParseError } from './parse-sample.ts';
 
 export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped' | 'gaugehistogram' | 'info' | 'stateset' | 'unknown';
+
+/** The classic Prometheus text format (0.0.4), or OpenMetrics (an exposition that ends in `# EOF`). */
+export type ExpositionFormat = 'classic' | 'openmetrics';
 
 export interface ExpositionSample {
   /** The sample's own name, e.g. `x_bucket` in family `x`. */
@@ -26,6 +46,8 @@ export interface ParseOptions {
    * the repeated label on the sample, so that an audit can report it.
    */
   readonly duplicateLabels?: 'throw' | 'report';
+  /** @default formatOf(text) */
+  readonly format?: ExpositionFormat;
 }
 
 export interface ExpositionFamily {
@@ -36,14 +58,27 @@ export interface ExpositionFamily {
   readonly samples: ExpositionSample[];
 }
 
-export class ExpositionParseError extends Error {
-  readonly line: number;
-  constructor(line: number, message: string) {
-    super(`line ${line}: ${message}`);
-    this.name = 'ExpositionParseError';
-    this.line = line;
-  }
+/** OpenMetrics ends every exposition with `# EOF`; the classic format has no such line. */
+export function formatOf(text: string): ExpositionFormat {
+  return /(^|\n)# EOF\s*$/.test(text) ? 'openmetrics' : 'classic';
 }
+
+/** The types each format's TYPE line may name (the classic ones in any case, as expfmt reads them). */
+const CLASSIC_TYPES: Readonly<Record<string, FamilyType>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+  untyped: 'untyped',
+  gauge_histogram: 'gaugehistogram',
+};
+const OPENMETRICS_TYPES: Readonly<Record<string, FamilyType>> = {
+  ...CLASSIC_TYPES,
+  gaugehistogram: 'gaugehistogram',
+  info: 'info',
+  stateset: 'stateset',
+  unknown: 'unknown',
+};
 
 /** The sample suffixes that belong to a family of each type. */
 const SUFFIXES: Partial<Record<FamilyType, readonly string[]>> = {
@@ -54,85 +89,46 @@ const SUFFIXES: Partial<Record<FamilyType, readonly string[]>> = {
   info: ['_info'],
 };
 
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+const METADATA = /^#[ \t]*(HELP|TYPE|UNIT)[ \t]+(\S+)[ \t]*(.*)$/;
 
-export function parseNumber(text: string): number {
-  switch (text) {
-    case '+Inf':
-    case 'Inf':
-    case '+inf':
-    case 'inf':
-      return Number.POSITIVE_INFINITY;
-    case '-Inf':
-    case '-inf':
-      return Number.NEGATIVE_INFINITY;
-    case 'NaN':
-    case 'nan':
-      return Number.NaN;
-    default: {
-      const value = text.trim() === '' ? Number.NaN : Number(text);
-      if (Number.isNaN(value)) throw new Error(`"${text}" is not a number`);
-      return value;
+/** What the metadata lines said so far: a second HELP or TYPE of one family is an error (expfmt); an empty one says nothing. */
+interface Metadata {
+  readonly types: Readonly<Record<string, FamilyType>>;
+  readonly helped: Set<string>;
+  readonly typed: Set<string>;
+}
+
+/** Applies one HELP, TYPE or UNIT line (`rest` is what follows the name) to its family. */
+function applyMetadata(family: ExpositionFamily, keyword: string, rest: string, seen: Metadata, lineNo: number): void {
+  const { name } = family;
+  if (keyword === 'UNIT') {
+    family.unit = rest.trim();
+  } else if (keyword === 'HELP') {
+    if (rest === '') {
+      family.help ??= '';
+      return;
     }
-  }
-}
-
-function unescapeLabelValue(raw: string): string {
-  return raw.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-}
-
-/** Parses `{a="x",b="y"}` starting at `start` (the `{`); returns the labels and the index after `}`. */
-function parseLabels(line: string, start: number, lineNo: number, duplicates: string[] | undefined): [Record<string, string>, number] {
-  const labels: Record<string, string> = {};
-  let i = start + 1;
-  for (;;) {
-    while (line[i] === ' ' || line[i] === ',') i++;
-    if (line[i] === '}') return [labels, i + 1];
-    const name = LABEL_NAME.exec(line.slice(i))?.[0];
-    if (name === undefined) throw new ExpositionParseError(lineNo, `bad label name at column ${i + 1}`);
-    i += name.length;
-    while (line[i] === ' ') i++;
-    if (line[i] !== '=' || line[i + 1] !== '"') throw new ExpositionParseError(lineNo, `expected ="value" after label ${name}`);
-    i += 2;
-    let raw = '';
-    while (i < line.length && line[i] !== '"') {
-      if (line[i] === '\\') raw += line[i++] ?? '';
-      raw += line[i++] ?? '';
+    if (seen.helped.has(name)) throw new ExpositionParseError(lineNo, `second HELP line for metric ${name}`);
+    seen.helped.add(name);
+    try {
+      family.help = unescapeText(rest, 'HELP text');
+    } catch (error) {
+      throw new ExpositionParseError(lineNo, (error as Error).message);
     }
-    if (line[i] !== '"') throw new ExpositionParseError(lineNo, `unterminated value of label ${name}`);
-    if (!Object.hasOwn(labels, name)) labels[name] = unescapeLabelValue(raw);
-    else if (duplicates !== undefined) duplicates.push(name);
-    else throw new ExpositionParseError(lineNo, `label ${name} appears twice`);
-    i++;
-  }
-}
-
-function parseSample(line: string, lineNo: number, options: ParseOptions): ExpositionSample {
-  const name = NAME.exec(line)?.[0];
-  if (name === undefined) throw new ExpositionParseError(lineNo, 'a sample must start with a metric name');
-  let i = name.length;
-  let labels: Record<string, string> = {};
-  const duplicates: string[] | undefined = options.duplicateLabels === 'report' ? [] : undefined;
-  if (line[i] === '{') [labels, i] = parseLabels(line, i, lineNo, duplicates);
-  const rest = line.slice(i).trim().split(/\s+/);
-  // OpenMetrics exemplars follow " # "; they are not part of the sample.
-  const hash = rest.indexOf('#');
-  const fields = hash === -1 ? rest : rest.slice(0, hash);
-  if (fields.length > 2) throw new ExpositionParseError(lineNo, `sample ${name} has more than a value and a timestamp`);
-  const [valueText, timestampText] = fields;
-  if (valueText === undefined || valueText === '') throw new ExpositionParseError(lineNo, `sample ${name} has no value`);
-  try {
-    const value = parseNumber(valueText);
-    const sample = timestampText === undefined ? { name, labels, value } : { name, labels, value, timestamp: parseNumber(timestampText) };
-    return duplicates !== undefined && duplicates.length > 0 ? { ...sample, duplicateLabelNames: duplicates } : sample;
-  } catch (error) {
-    throw new ExpositionParseError(lineNo, `sample ${name}: ${(error as Error).message}`);
+  } else if (rest.trim() !== '') {
+    if (seen.typed.has(name)) throw new ExpositionParseError(lineNo, `second TYPE line for metric ${name}`);
+    if (family.samples.length > 0) throw new ExpositionParseError(lineNo, `TYPE line for metric ${name} after its samples`);
+    const type = seen.types[rest.trim().toLowerCase()];
+    if (type === undefined) throw new ExpositionParseError(lineNo, `unknown metric type "${rest.trim()}" for ${name}`);
+    seen.typed.add(name);
+    family.type = type;
   }
 }
 
 /** Parses a whole exposition into families, in the order they first appear. */
 export function parseExposition(text: string, options: ParseOptions = {}): ExpositionFamily[] {
+  const format = options.format ?? formatOf(text);
+  const seen: Metadata = { types: format === 'openmetrics' ? OPENMETRICS_TYPES : CLASSIC_TYPES, helped: new Set(), typed: new Set() };
   const families = new Map<string, ExpositionFamily>();
   const familyOf = (name: string): ExpositionFamily => {
     let found = families.get(name);
@@ -145,25 +141,26 @@ export function parseExposition(text: string, options: ParseOptions = {}): Expos
   let current: ExpositionFamily | undefined;
   const lines = text.split('\n');
   for (const [index, rawLine] of lines.entries()) {
-    const line = rawLine.replace(/\r$/, '');
+    // Blanks before a line are allowed, in front of a sample as of a comment.
+    const line = rawLine.replace(/\r$/, '').replace(/^[ \t]+/, '');
     const lineNo = index + 1;
     if (line.trim() === '') continue;
     if (line.startsWith('#')) {
-      const match = /^#\s+(HELP|TYPE|UNIT)\s+(\S+)(?:\s(.*))?$/.exec(line);
+      const match = METADATA.exec(line);
       if (match === null) continue; // a plain comment, or `# EOF`
-      const [, keyword, name = '', rest = ''] = match;
+      const [, keyword = '', name = '', rest = ''] = match;
+      if (NAME.exec(name)?.[0] !== name) throw new ExpositionParseError(lineNo, `invalid metric name "${name}" in a ${keyword} line`);
       current = familyOf(name);
-      if (keyword === 'HELP') current.help = rest.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-      else if (keyword === 'UNIT') current.unit = rest.trim();
-      else current.type = (rest.trim().toLowerCase() || 'untyped') as FamilyType;
+      applyMetadata(current, keyword, rest, seen, lineNo);
       continue;
     }
-    const sample = parseSample(line, lineNo, options);
+    const sample = parseSample(line, lineNo, options.duplicateLabels, format);
     const owner =
       current !== undefined &&
       (sample.name === current.name || (SUFFIXES[current.type] ?? []).some((s) => sample.name === current?.name + s))
         ? current
         : familyOf(sample.name);
+    checkBoundLabel(owner, sample, lineNo);
     owner.samples.push(sample);
   }
   return [...families.values()];

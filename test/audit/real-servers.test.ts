@@ -2,7 +2,9 @@
  * The audit on expositions no one here wrote: the real Prometheus, Pushgateway
  * and Alertmanager, started once for this file and fetched live. Each parses,
  * its findings are the recorded ones, and every problem `promtool check
- * metrics` reports on the same text is also reported by the audit.
+ * metrics` reports on the same text is also reported by the audit. promtool
+ * reports none on them (recorded and asserted), so the same check also runs
+ * with one mistake appended, which both must report.
  *
  * Recorded findings, with --catalog none: none for all three. They are Go
  * programs built on client_golang, whose names follow the conventions promtool
@@ -37,6 +39,10 @@ import {
 const missing = await ensureServers();
 const noAlertmanager = missing ?? alertmanagerUnavailable();
 const NO_CATALOG = { catalog: undefined, budgets: { default: DEFAULT_SERIES_BUDGET, perMetric: new Map<string, number>() } };
+
+/** One mistake appended to a live exposition, which promtool and the audit must both report. */
+const CONTROL_METRIC = 'probe_latency_milliseconds';
+const CONTROL = `# HELP ${CONTROL_METRIC} Latency of the last probe.\n# TYPE ${CONTROL_METRIC} gauge\n${CONTROL_METRIC} 12\n`;
 
 /** Lower bounds on what each server exposes (Debian 13's Prometheus 2.53, Pushgateway 1.11, Alertmanager 0.28). */
 const SERVERS = [
@@ -88,12 +94,23 @@ describe('auditing real third-party expositions', { skip: missing }, () => {
         assert.equal(report.grade.letter, 'A');
       });
 
-      it('reports every problem promtool check metrics reports', async () => {
-        const lint = await promtoolCheckMetrics(text);
-        assert.equal(lint.parseError, undefined);
-        const findings = new Set(auditExposition(server.name, text, NO_CATALOG).findings.map((f) => `${f.metric} ${f.rule}`));
-        for (const problem of lint.problems) {
-          assert.ok(findings.has(`${problem.metric} ${ruleOfProblem(problem.text)}`), `${problem.metric}: ${problem.text}`);
+      it('reports every problem promtool check metrics reports: recorded, none; and a problem added to it', async () => {
+        // The live exposition, then the same with one mistake appended: promtool must find exactly what is recorded
+        // for each, so that the agreement loop runs on at least one problem and cannot pass on an empty list unnoticed.
+        for (const [input, recorded] of [
+          [text, []],
+          [`${text}${CONTROL}`, [`${CONTROL_METRIC} use base unit "seconds" instead of "milliseconds"`]],
+        ] as const) {
+          const lint = await promtoolCheckMetrics(input);
+          assert.equal(lint.parseError, undefined);
+          assert.deepEqual(
+            lint.problems.map((p) => `${p.metric} ${p.text}`),
+            recorded,
+          );
+          const findings = new Set(auditExposition(server.name, input, NO_CATALOG).findings.map((f) => `${f.metric} ${f.rule}`));
+          for (const problem of lint.problems) {
+            assert.ok(findings.has(`${problem.metric} ${ruleOfProblem(problem.text)}`), `${problem.metric}: ${problem.text}`);
+          }
         }
       });
 

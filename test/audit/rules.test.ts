@@ -21,6 +21,8 @@ const FIXTURE = new URL('./fixtures/bad-exposition.prom', import.meta.url);
 const text = await readFile(FIXTURE, 'utf8');
 /** Problems promtool reports that the crafted exposition cannot hold without breaking a rule twice. */
 const UNITS_TEXT = await readFile(new URL('./fixtures/promtool-units.prom', import.meta.url), 'utf8');
+/** Mistakes real exporters make, one per family: the agreement with promtool on a third input. */
+const REAL_WORLD_TEXT = await readFile(new URL('./fixtures/promtool-real-world.prom', import.meta.url), 'utf8');
 
 const status = { key: 'status', description: 'Outcome.', values: ['ok', 'failed'] } as const;
 const SHOP: readonly InstrumentSpec[] = [
@@ -58,8 +60,17 @@ const context: AuditContext = {
   budgets: { default: 1000, perMetric: new Map([['app_items_total', 2]]) },
 };
 
+/**
+ * Rules the crafted exposition cannot trigger without breaking another, each
+ * with the test that triggers it instead. A new rule must go here or into
+ * EXPECTED: the first test below fails otherwise.
+ */
+const NOT_IN_FIXTURE = {
+  'empty-exposition': 'an exposition with samples is never empty: see test/audit/missing-data.test.ts',
+} as const satisfies Partial<Record<keyof typeof RULES, string>>;
+
 /** Each rule and the one metric of the fixture that breaks it. */
-const EXPECTED: Readonly<Record<keyof typeof RULES, string>> = {
+const EXPECTED: Readonly<Record<Exclude<keyof typeof RULES, keyof typeof NOT_IN_FIXTURE>, string>> = {
   'missing-metric': 'shop_payments_total',
   'not-yet-recorded': 'shop_checkout_duration_seconds',
   'wrong-type': 'shop_queue_depth',
@@ -95,6 +106,10 @@ const EXPECTED: Readonly<Record<keyof typeof RULES, string>> = {
 
 describe('the audit rules on a crafted bad exposition', () => {
   const report = auditExposition('bad-exposition.prom', text, context);
+
+  it('covers every rule: each is triggered by the fixture, or by a test of its own', () => {
+    assert.deepEqual(Object.keys(RULES).toSorted(), [...Object.keys(EXPECTED), ...Object.keys(NOT_IN_FIXTURE)].toSorted());
+  });
 
   it('triggers every rule exactly once, each finding naming its metric', () => {
     const found = report.findings.map((f) => [f.rule, f.metric]).toSorted(([a], [b]) => String(a).localeCompare(String(b)));
@@ -243,7 +258,7 @@ async function assertAgreement(input: string, auditContext: AuditContext): Promi
   return lint.problems;
 }
 
-describe('agreement with promtool check metrics on the crafted exposition', { skip: missing }, () => {
+describe('agreement with promtool check metrics on the crafted expositions', { skip: missing }, () => {
   it('reports every problem promtool reports, on the same metric', async () => {
     // promtool stops at the repeated label (a parse error): lint the rest without that line, then the line on its own.
     const withoutRepeat = text
@@ -268,6 +283,20 @@ describe('agreement with promtool check metrics on the crafted exposition', { sk
       'app_uploads_total',
       'kilobytes_free',
       'minutes_elapsed',
+    ]);
+  });
+
+  it('reports every problem promtool reports on mistakes real exporters make', async () => {
+    const problems = await assertAgreement(REAL_WORLD_TEXT, { catalog: undefined, budgets: context.budgets });
+    // Recorded: one problem per family, so that the agreement above is checked on each of them.
+    assert.deepEqual(problems.map((p) => `${p.metric} ${p.text}`).toSorted(), [
+      'app_disk_total non-counter metrics should not have "_total" suffix',
+      'app_gc_pause_ms metric names should not contain abbreviated units',
+      'app_http_requests counter metrics should have "_total" suffix',
+      'app_request_duration_milliseconds use base unit "seconds" instead of "milliseconds"',
+      "app_retries_counter_total metric name should not include type 'counter'",
+      'app_worker_pool_count non-histogram and non-summary metrics should not have "_count" suffix',
+      "job:app_http_requests:rate5m metric names should not contain ':'",
     ]);
   });
 });

@@ -91,6 +91,53 @@ describe('parseExposition', () => {
     assert.throws(() => parseExposition('a 1 2 3'), /line 1/);
   });
 
+  it('reads OpenMetrics (an exposition ending in # EOF): exemplars skipped, timestamps in seconds, its own types', () => {
+    const openMetrics = [
+      '# HELP a Requests.',
+      '# TYPE a counter',
+      'a_total{path="/"} 3 1700000000.5 # {trace_id="4bf92f"} 1 1700000000.25',
+      'a_created{path="/"} 1.7e9',
+      '# HELP b Build.',
+      '# TYPE b info',
+      'b_info{version="1"} 1',
+      '# EOF',
+      '',
+    ].join('\n');
+    const [requests, build] = parseExposition(openMetrics);
+    assert.deepEqual(requests?.samples, [
+      { name: 'a_total', labels: { path: '/' }, value: 3, timestamp: 1_700_000_000.5 },
+      { name: 'a_created', labels: { path: '/' }, value: 1.7e9 },
+    ]);
+    assert.equal(build?.type, 'info');
+    // Without # EOF it is the classic format, which has none of the three (promtool refuses each).
+    const classic = openMetrics.replace('# EOF\n', '');
+    assert.throws(() => parseExposition(classic), /line 3: sample a_total has more than a value and a timestamp: exemplars/);
+    assert.throws(() => parseExposition(classic.replace(/ # .*/, '')), /line 3: sample a_total: timestamp "1700000000\.5" is not a whole/);
+    assert.throws(() => parseExposition(classic.replace(/a_total.*\n/, '')), /line 5: unknown metric type "info" for b/);
+  });
+
+  it('refuses what Prometheus refuses, with the line and the reason', () => {
+    const gauge = (sample: string) => `# HELP x X.\n# TYPE x gauge\n${sample}\n`;
+    for (const [input, message] of [
+      ['# TYPE x bogus\nx 1', /line 1: unknown metric type "bogus" for x/],
+      [gauge('x 0x10'), /line 3: sample x: "0x10" is not a number/],
+      [gauge('x 1e3 1.5'), /line 3: sample x: timestamp "1\.5" is not a whole number of milliseconds/],
+      [gauge('x{a="x\\q"} 1'), /line 3: invalid escape sequence '\\q' in the value of label a/],
+      ['# HELP x X.\n# HELP x Y.\nx 1', /line 2: second HELP line for metric x/],
+      ['# TYPE x gauge\n# TYPE x counter\nx 1', /line 2: second TYPE line for metric x/],
+      ['x 1\n# TYPE x gauge', /line 2: TYPE line for metric x after its samples/],
+      [gauge('x{a="1"b="2"} 1'), /line 3: expected , or } after the value of label a/],
+    ] as const) {
+      assert.throws(() => parseExposition(input), message, input);
+    }
+  });
+
+  it('accepts what Prometheus accepts: blanks before a line and before the labels', () => {
+    const [jobs] = parseExposition('  # HELP x X.\n# TYPE x gauge\n\t x {a="1", } 2\n');
+    assert.deepEqual(jobs?.samples, [{ name: 'x', labels: { a: '1' }, value: 2 }]);
+    assert.equal(jobs?.help, 'X.');
+  });
+
   it('keeps a histogram named ..._count together: its count sample is ..._count_count (the demo, verbatim)', () => {
     const [tasks] = parseExposition(
       [
