@@ -45,6 +45,7 @@ export const auditCommand: Command = {
       const text = await loadExposition(settings.source, { timeoutMs: settings.timeoutMs, auth: settings.auth });
       report = auditExposition(settings.source, text, settings.context);
     } catch (error) {
+      // loadExposition turns the failures of a URL (a cut body too) or a file into AuditInputError: anything else is a bug, shown with its stack.
       if (!(error instanceof AuditInputError || error instanceof ExpositionParseError)) throw error;
       // The input, not the metrics, is at fault: a usage error, like a bad flag.
       const where = error instanceof ExpositionParseError ? `${settings.source}: ` : '';
