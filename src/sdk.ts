@@ -10,6 +10,7 @@ export { startTelemetry, type Telemetry } from './pipeline/start-telemetry.ts';
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointAuth, type TelemetryOptions } from './pipeline/telemetry-options.ts';
 export { viewsFromCatalog } from './pipeline/views.ts';
 export type { OtlpProtocol, OtlpPushOptions, Temporality } from './push/otlp-options.ts';
+export type { OtlpTlsOptions } from './push/otlp-tls.ts';
 export {
   deleteFromGateway,
   type GatewayTarget,

@@ -120,6 +120,7 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
   if (typeof host !== 'string' || host.trim() === '') {
     throw new GenesisConfigError('host', 'host must be a non-empty address such as 127.0.0.1 or 0.0.0.0');
   }
+  const logger = options.logger ?? consoleLogger();
   return Object.freeze({
     serviceName: options.serviceName,
     serviceInstanceId: options.serviceInstanceId,
@@ -131,8 +132,8 @@ export function resolveTelemetryOptions(options: TelemetryOptions): TelemetryCon
     enabled: resolveEnabled(options.enabled, env),
     seriesBounds: resolveSeriesBounds(options, env),
     now: options.now,
-    logger: options.logger ?? consoleLogger(),
+    logger,
     env,
-    otlp: resolveOtlpPush(options.otlp, env),
+    otlp: resolveOtlpPush(options.otlp, env, logger),
   });
 }

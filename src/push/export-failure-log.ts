@@ -48,6 +48,7 @@ export class ExportFailureLog {
   #lastLoggedAt = Number.NEGATIVE_INFINITY;
   #unlogged = 0;
   #failingSince = 0;
+  #finalLogged = false;
 
   constructor(options: ExportFailureLogOptions) {
     this.#options = options;
@@ -62,18 +63,22 @@ export class ExportFailureLog {
 
   /**
    * One failed export. `periodic`: logged at most once per interval; `final`:
-   * the last export before shutdown, always logged; `single`: a one-off push
-   * (Pushgateway) whose caller gets the result, always logged.
+   * an export during shutdown, logged once (an export in flight and the last
+   * flush can both fail, or be abandoned at the bound, in one shutdown);
+   * `single`: a one-off push (Pushgateway) whose caller gets the result,
+   * always logged. Every failure is counted.
    */
   failed(error: unknown, kind: 'periodic' | 'final' | 'single' = 'periodic'): void {
     const reason = exportFailureReason(error);
     this.#failingSince += 1;
     this.#counter?.add(1, { exporter: this.#options.exporter, reason });
     const now = this.#now();
-    if (kind === 'periodic' && now - this.#lastLoggedAt < this.#options.logIntervalMillis) {
+    const quiet = kind === 'periodic' ? now - this.#lastLoggedAt < this.#options.logIntervalMillis : kind === 'final' && this.#finalLogged;
+    if (quiet) {
       this.#unlogged += 1;
       return;
     }
+    if (kind === 'final') this.#finalLogged = true;
     const others = this.#unlogged === 0 ? '' : ` (${this.#unlogged} more failed since the last message)`;
     const { what, consequence } = WORDS[kind];
     this.#options.logger.error(

@@ -24,8 +24,8 @@ export function readOtlpEnv(env: NodeJS.ProcessEnv, name: string): EnvValue | un
 
 /**
  * The metrics URL. `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` is used as given;
- * the generic `OTEL_EXPORTER_OTLP_ENDPOINT` is a base to which `v1/metrics` is
- * appended, as the specification says.
+ * the generic `OTEL_EXPORTER_OTLP_ENDPOINT` is a base to whose path
+ * `v1/metrics` is appended, as the specification says.
  */
 export function otlpUrlFromEnv(env: NodeJS.ProcessEnv): EnvValue | undefined {
   const specific = readEnv(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
@@ -33,8 +33,18 @@ export function otlpUrlFromEnv(env: NodeJS.ProcessEnv): EnvValue | undefined {
     return { raw: checkUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', specific), source: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT' };
   const base = readEnv(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base === undefined) return undefined;
-  checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base);
-  return { raw: `${base.endsWith('/') ? base : `${base}/`}v1/metrics`, source: 'OTEL_EXPORTER_OTLP_ENDPOINT' };
+  return { raw: appendSignalPath(checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base)), source: 'OTEL_EXPORTER_OTLP_ENDPOINT' };
+}
+
+/**
+ * `v1/metrics` after the base URL's path, with exactly one slash between, the
+ * query kept where it was: appending to the text would put it after a query
+ * (`http://c:4318?tenant=a/v1/metrics`), as otlp-exporter-base does.
+ */
+export function appendSignalPath(base: string): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/metrics`;
+  return url.href;
 }
 
 export function checkUrl(source: string, raw: string): string {

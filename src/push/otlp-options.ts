@@ -6,11 +6,11 @@
  * the rest is read here too, from the environment startTelemetry was given,
  * so that a bad value fails at start instead of being skipped with a warning.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { GenesisConfigError } from '../config/config-error.ts';
 import { readEnv, rejectUnknownKeys } from '../config/parse.ts';
+import { consoleLogger, type Logger } from '../logging/logger.ts';
 import { checkUrl, otlpUrlFromEnv, parseChoice, parseKeyValueList, parseMillis, readOtlpEnv } from './otlp-env.ts';
+import { type OtlpTlsOptions, type OtlpTlsPem, resolveOtlpTls } from './otlp-tls.ts';
 
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
@@ -30,20 +30,15 @@ export interface OtlpPushOptions {
   compression?: 'gzip' | 'none';
   /** @default OTEL_METRIC_EXPORT_INTERVAL, else 60000 */
   exportIntervalMillis?: number;
-  /** The most one collect-and-export may take, and the bound on the last flush at shutdown (at most 25 s). @default OTEL_METRIC_EXPORT_TIMEOUT, else 30000 */
+  /**
+   * The most one collect-and-export may take, and the bound on the last flush at shutdown (at most 25 s).
+   * Longer than the interval, it is clamped to the interval with a warning. @default OTEL_METRIC_EXPORT_TIMEOUT, else 30000
+   */
   exportTimeoutMillis?: number;
   /** @default OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else "cumulative" (delta loses data when an export fails) */
   temporality?: Temporality;
-}
-
-/** PEM files for HTTPS, from the variables the OpenTelemetry exporters define; read once, at start. */
-export interface OtlpTlsFiles {
-  /** OTEL_EXPORTER_OTLP_[METRICS_]CERTIFICATE: the CA(s) to trust. */
-  readonly ca?: Buffer;
-  /** OTEL_EXPORTER_OTLP_[METRICS_]CLIENT_CERTIFICATE: the client's chain, for mTLS. */
-  readonly cert?: Buffer;
-  /** OTEL_EXPORTER_OTLP_[METRICS_]CLIENT_KEY: the client's private key, for mTLS. */
-  readonly key?: Buffer;
+  /** Certificates for HTTPS and mutual TLS, as PEM text; each field wins over its variable. @default the files the OTEL_EXPORTER_OTLP_[METRICS_]CERTIFICATE, _CLIENT_CERTIFICATE, _CLIENT_KEY variables name */
+  tls?: OtlpTlsOptions;
 }
 
 export interface OtlpPushConfig {
@@ -56,7 +51,7 @@ export interface OtlpPushConfig {
   readonly exportIntervalMillis: number;
   readonly exportTimeoutMillis: number;
   readonly temporality: Temporality;
-  readonly tls: OtlpTlsFiles;
+  readonly tls: OtlpTlsPem;
 }
 
 export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
@@ -72,6 +67,7 @@ const KNOWN = [
   'exportIntervalMillis',
   'exportTimeoutMillis',
   'temporality',
+  'tls',
 ] as const;
 
 function pick<T>(option: T | undefined, optionName: string, fromEnv: { raw: string; source: string } | undefined) {
@@ -89,8 +85,12 @@ function protocolOf(raw: unknown, source: string): OtlpProtocol {
   return parseChoice(source, raw, OTLP_PROTOCOLS);
 }
 
-/** The validated push configuration, or undefined when push is off. */
-export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, env: NodeJS.ProcessEnv): OtlpPushConfig | undefined {
+/** The validated push configuration, or undefined when push is off; `logger` hears about a clamped timeout. */
+export function resolveOtlpPush(
+  options: OtlpPushOptions | false | undefined,
+  env: NodeJS.ProcessEnv,
+  logger: Pick<Logger, 'warn'> = consoleLogger(),
+): OtlpPushConfig | undefined {
   if (options === false) return undefined;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new GenesisConfigError('otlp', 'otlp must be an object such as { endpoint: "http://collector:4318/v1/metrics" }, or false');
@@ -116,11 +116,14 @@ export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, en
   const exportIntervalMillis = interval === undefined ? DEFAULT_EXPORT_INTERVAL_MS : parseMillis(interval.source, interval.raw);
   let exportTimeoutMillis = exportTimeout === undefined ? DEFAULT_EXPORT_TIMEOUT_MS : parseMillis(exportTimeout.source, exportTimeout.raw);
   if (exportTimeoutMillis > exportIntervalMillis) {
-    // As the SDK does: an explicit conflict is an error, a default timeout is clamped to the interval.
+    // The specification says the timeout should not exceed the interval. The SDK's reader clamps a timeout
+    // it was not given and throws when both were; clamping both here keeps a start with the default written
+    // out (OTEL_METRIC_EXPORT_TIMEOUT=30000 and a 10 s interval) working, and says so once.
     if (exportTimeout !== undefined) {
-      throw new GenesisConfigError(
-        exportTimeout.source,
-        `${exportTimeout.source} (${exportTimeoutMillis} ms) must not exceed the export interval (${exportIntervalMillis} ms)`,
+      const from = interval === undefined ? 'the default' : interval.source;
+      logger.warn(
+        `${exportTimeout.source} (${exportTimeoutMillis} ms) exceeds the export interval (${exportIntervalMillis} ms, ${from}): ` +
+          `each export is bounded by the interval instead`,
       );
     }
     exportTimeoutMillis = exportIntervalMillis;
@@ -135,32 +138,8 @@ export function resolveOtlpPush(options: OtlpPushOptions | false | undefined, en
     exportIntervalMillis,
     exportTimeoutMillis,
     temporality: temporality === undefined ? 'cumulative' : parseChoice(temporality.source, temporality.raw, TEMPORALITIES),
-    tls: Object.freeze(tlsFromEnv(env)),
+    tls: resolveOtlpTls(given.tls, env),
   });
-}
-
-const TLS_VARIABLES = { ca: 'CERTIFICATE', cert: 'CLIENT_CERTIFICATE', key: 'CLIENT_KEY' } as const;
-
-/**
- * The certificate files, read from the given environment: the exporters would
- * read these variables from process.env themselves, which the library stops
- * (see createOtlpExporter), so it reads them here. An unreadable file is an
- * error at start; the exporters would only log a warning and connect without it.
- */
-function tlsFromEnv(env: NodeJS.ProcessEnv): { -readonly [K in keyof OtlpTlsFiles]: Buffer } {
-  const files: { -readonly [K in keyof OtlpTlsFiles]: Buffer } = {};
-  for (const [field, name] of Object.entries(TLS_VARIABLES) as [keyof OtlpTlsFiles, string][]) {
-    const found = readOtlpEnv(env, name);
-    if (found === undefined) continue;
-    try {
-      // Relative to the working directory, as the exporters resolve it.
-      files[field] = readFileSync(resolve(found.raw));
-    } catch (cause) {
-      const why = (cause as { code?: string }).code ?? String(cause);
-      throw new GenesisConfigError(found.source, `${found.source}: cannot read the file "${found.raw}" (${why})`, { cause });
-    }
-  }
-  return files;
 }
 
 /** Both header variables, merged with the signal-specific one winning per key, as the OpenTelemetry exporters do. */

@@ -64,8 +64,11 @@ function withoutOtlpVariables<T>(construct: () => T): T {
 }
 
 /**
- * The SDK rejects a reader's shutdown after 30 s (MeterProvider.shutdown()'s
- * default), which would make telemetry.shutdown() reject: stop waiting first.
+ * The most the last flush may hold up shutdown, whatever the export timeout.
+ * MeterProvider.shutdown() has no bound of its own (sdk-metrics 3.1.1 passes
+ * no timeout to the readers unless given one, and waits as long as an export
+ * takes), so this is the only one: under the 30 s Kubernetes grants by default
+ * between SIGTERM and SIGKILL, leaving the rest of the process time to stop.
  */
 const SHUTDOWN_BOUND_CAP_MS = 25_000;
 

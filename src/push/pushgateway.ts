@@ -16,10 +16,10 @@ import { consoleLogger, type Logger } from '../logging/logger.ts';
 import { ExportFailureLog } from './export-failure-log.ts';
 import { exportFailureReason } from './export-failure-reason.ts';
 import { checkUrl, parseMillis } from './otlp-env.ts';
-import { gatewayPath } from './pushgateway-path.ts';
+import { gatewayPath, gatewayUrl } from './pushgateway-path.ts';
 
 export interface GatewayTarget {
-  /** The Pushgateway's base URL, e.g. http://pushgateway:9091. */
+  /** The Pushgateway's base URL, e.g. http://pushgateway:9091; a path (a proxy's, or --web.route-prefix) is kept. */
   url: string;
   /** The `job` label of the group. */
   job: string;
@@ -56,7 +56,7 @@ async function send(
   body: string | undefined,
   log: ExportFailureLog,
 ): Promise<PushResult> {
-  const url = new URL(gatewayPath(target.job, target.grouping), checkUrl('url', target.url)).href;
+  const url = gatewayUrl(checkUrl('url', target.url), target.job, target.grouping);
   const timeout = target.timeoutMillis === undefined ? DEFAULT_TIMEOUT_MS : parseMillis('timeoutMillis', target.timeoutMillis);
   try {
     // Loaded on the first push: most processes never push, and got costs about 100 ms of start-up.

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isGenesisConfigError } from '../../src/index.ts';
+import { appendSignalPath } from '../../src/push/otlp-env.ts';
 import { resolveOtlpPush } from '../../src/push/otlp-options.ts';
+import { captureLogger } from '../support/capture-logger.ts';
 
 function throwsNaming(fn: () => unknown, option: string, message: RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -36,8 +38,27 @@ describe('OTLP push configuration', () => {
     });
   });
 
-  it('appends v1/metrics to the generic endpoint only, and lets the signal-specific variables win', () => {
-    assert.equal(resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/base/' })?.url, 'http://c:4318/base/v1/metrics');
+  it("appends v1/metrics to the generic endpoint's path with one slash, keeping its query", () => {
+    assert.equal(appendSignalPath('http://c:4318'), 'http://c:4318/v1/metrics');
+    assert.equal(appendSignalPath('http://c:4318/'), 'http://c:4318/v1/metrics');
+    assert.equal(appendSignalPath('http://c/otlp'), 'http://c/otlp/v1/metrics');
+    assert.equal(appendSignalPath('http://c/otlp/'), 'http://c/otlp/v1/metrics');
+    assert.equal(appendSignalPath('http://c/otlp//'), 'http://c/otlp/v1/metrics');
+    // Regression: the text was appended after the query (http://c:4318?tenant=a/v1/metrics).
+    assert.equal(appendSignalPath('http://c:4318?tenant=a'), 'http://c:4318/v1/metrics?tenant=a');
+    assert.equal(appendSignalPath('http://c:4318/?tenant=a'), 'http://c:4318/v1/metrics?tenant=a');
+    assert.equal(appendSignalPath('https://c/otlp/?tenant=a&x=1'), 'https://c/otlp/v1/metrics?tenant=a&x=1');
+    const url = (endpoint: string) => resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })?.url;
+    assert.equal(url('http://c:4318?tenant=a'), 'http://c:4318/v1/metrics?tenant=a');
+    assert.equal(url('http://c:4318/base/'), 'http://c:4318/base/v1/metrics');
+    // The signal-specific variable and the option are full URLs, used as given.
+    assert.equal(
+      resolveOtlpPush(undefined, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/custom?tenant=a' })?.url,
+      'http://c:4318/custom?tenant=a',
+    );
+  });
+
+  it('lets the signal-specific variables win', () => {
     const config = resolveOtlpPush(undefined, {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318',
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://vm:8429/opentelemetry/v1/metrics',
@@ -86,6 +107,41 @@ describe('OTLP push configuration', () => {
     assert.equal(config?.exportTimeoutMillis, 1000, 'the default timeout is clamped to a shorter interval, as the SDK does');
   });
 
+  it('clamps an export timeout longer than the interval to the interval, with one warning naming both', () => {
+    // Regression: the default written out (OTEL_METRIC_EXPORT_TIMEOUT=30000) with a 10 s interval failed the start.
+    const logger = captureLogger();
+    const config = resolveOtlpPush(
+      undefined,
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_METRIC_EXPORT_INTERVAL: '10000', OTEL_METRIC_EXPORT_TIMEOUT: '30000' },
+      logger,
+    );
+    assert.equal(config?.exportIntervalMillis, 10_000);
+    assert.equal(config?.exportTimeoutMillis, 10_000);
+    assert.equal(config?.timeoutMillis, 10_000, 'the request timeout stays within it');
+    assert.deepEqual(logger.lines, [
+      'warn: OTEL_METRIC_EXPORT_TIMEOUT (30000 ms) exceeds the export interval (10000 ms, OTEL_METRIC_EXPORT_INTERVAL): each export is bounded by the interval instead',
+    ]);
+
+    const options = captureLogger();
+    const fromOptions = resolveOtlpPush(
+      { endpoint: 'http://c:4318/v1/metrics', exportIntervalMillis: 1000, exportTimeoutMillis: 5000 },
+      {},
+      options,
+    );
+    assert.equal(fromOptions?.exportTimeoutMillis, 1000);
+    assert.match(
+      options.lines.join('\n'),
+      /^warn: otlp\.exportTimeoutMillis \(5000 ms\) exceeds the export interval \(1000 ms, otlp\.exportIntervalMillis\)/,
+    );
+
+    const quiet = captureLogger();
+    assert.equal(
+      resolveOtlpPush({ endpoint: 'http://c:4318/v1/metrics', exportIntervalMillis: 1000 }, {}, quiet)?.exportTimeoutMillis,
+      1000,
+    );
+    assert.deepEqual(quiet.lines, [], 'a default timeout is clamped silently, as the SDK does');
+  });
+
   it('keeps the request timeout within the export timeout, so the exporter reports its own failure first', () => {
     const config = resolveOtlpPush({ endpoint: 'http://c:4318/v1/metrics', timeoutMillis: 20_000, exportTimeoutMillis: 3000 }, {});
     assert.equal(config?.timeoutMillis, 3000);
@@ -118,6 +174,56 @@ describe('OTLP push configuration', () => {
           }),
         'OTEL_EXPORTER_OTLP_CLIENT_KEY',
         /cannot read the file ".*missing\.pem" \(ENOENT\)/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes otlp.tls as PEM text, each field winning over its variable, and checks it at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'genesis-otlp-tls-'));
+    try {
+      const pem = (name: string) => `-----BEGIN ${name}-----\n`;
+      await writeFile(join(dir, 'env-ca.pem'), pem('env-ca'));
+      await writeFile(join(dir, 'env-cert.pem'), pem('env-cert'));
+      await writeFile(join(dir, 'env-key.pem'), pem('env-key'));
+      const env = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4318',
+        OTEL_EXPORTER_OTLP_CERTIFICATE: join(dir, 'env-ca.pem'),
+        OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: join(dir, 'env-cert.pem'),
+        OTEL_EXPORTER_OTLP_CLIENT_KEY: join(dir, 'env-key.pem'),
+      };
+      const text = (tls: object | undefined) =>
+        Object.fromEntries(Object.entries(tls ?? {}).map(([field, value]) => [field, String(value)]));
+      // A string and a Buffer; the field not given comes from its variable.
+      const config = resolveOtlpPush({ tls: { ca: pem('option-ca'), key: Buffer.from(pem('option-key')) } }, env);
+      assert.deepEqual(text(config?.tls), { ca: pem('option-ca'), cert: pem('env-cert'), key: pem('option-key') });
+      assert.ok(Buffer.isBuffer(config?.tls.ca), 'strings become Buffers, as https.Agent takes them');
+      // Without the variables: only what the option says.
+      assert.deepEqual(text(resolveOtlpPush({ endpoint: 'https://c/v1/metrics', tls: { ca: pem('ca') } }, {})?.tls), { ca: pem('ca') });
+
+      const endpoint = 'https://c:4318/v1/metrics';
+      throwsNaming(
+        () => resolveOtlpPush({ endpoint, tls: { ca: join(dir, 'env-ca.pem') } }, {}),
+        'otlp.tls.ca',
+        /PEM text .*not a file name.*OTEL_EXPORTER_OTLP_CERTIFICATE/,
+      );
+      throwsNaming(() => resolveOtlpPush({ endpoint, tls: { cert: 42 } } as never, {}), 'otlp.tls.cert', /a string or a Buffer/);
+      throwsNaming(
+        () => resolveOtlpPush({ endpoint, tls: { cacert: pem('x') } } as never, {}),
+        'cacert',
+        /otlp\.tls: unknown option "cacert"/,
+      );
+      throwsNaming(() => resolveOtlpPush({ endpoint, tls: 'ca.pem' } as never, {}), 'otlp.tls', /must be an object/);
+      throwsNaming(
+        () => resolveOtlpPush({ endpoint, tls: { cert: pem('cert') } }, {}),
+        'otlp.tls.cert',
+        /without a client key: mutual TLS needs both; set otlp\.tls\.key or OTEL_EXPORTER_OTLP_CLIENT_KEY/,
+      );
+      throwsNaming(
+        () => resolveOtlpPush(undefined, { ...env, OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '' }),
+        'OTEL_EXPORTER_OTLP_CLIENT_KEY',
+        /without a client cert/,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -160,11 +266,6 @@ describe('OTLP push configuration', () => {
       () => resolveOtlpPush(undefined, { ...base, OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }),
       'OTEL_EXPORTER_OTLP_HEADERS',
       /key=value/,
-    );
-    throwsNaming(
-      () => resolveOtlpPush(undefined, { ...base, OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '5000' }),
-      'OTEL_METRIC_EXPORT_TIMEOUT',
-      /must not exceed the export interval/,
     );
     throwsNaming(() => resolveOtlpPush({}, {}), 'otlp.endpoint', /needs an endpoint/);
     throwsNaming(() => resolveOtlpPush({ endpont: 'x' } as never, {}), 'endpont', /unknown option/);

@@ -1,9 +1,9 @@
-/** The pure parts of push: the Pushgateway's grouping path, and the reason an export failed. */
+/** The pure parts of push: the Pushgateway's grouping path and URL, and the reason an export failed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { redactUrl } from '../../src/push/export-failure-log.ts';
 import { describeExportError, exportFailureReason } from '../../src/push/export-failure-reason.ts';
-import { gatewayPath } from '../../src/push/pushgateway-path.ts';
+import { gatewayPath, gatewayUrl } from '../../src/push/pushgateway-path.ts';
 
 describe('the Pushgateway grouping path', () => {
   it('puts job first, then the grouping labels, URL-encoded', () => {
@@ -11,10 +11,35 @@ describe('the Pushgateway grouping path', () => {
     assert.equal(gatewayPath('batch job', { instance: 'host:1', region: 'eu' }), '/metrics/job/batch%20job/instance/host%3A1/region/eu');
   });
 
-  it('sends a value with a slash, or an empty one, base64url-encoded', () => {
-    assert.equal(gatewayPath('a/b'), `/metrics/job@base64/${Buffer.from('a/b').toString('base64url')}`);
-    assert.equal(gatewayPath('j', { run: '2026/12/03' }), '/metrics/job/j/run@base64/MjAyNi8xMi8wMw');
+  it('sends a value with a slash, or an empty one, base64url-encoded with padding', () => {
+    assert.equal(gatewayPath('a/b'), '/metrics/job@base64/YS9i');
+    assert.equal(gatewayPath('j', { run: '2026/12/03' }), '/metrics/job/j/run@base64/MjAyNi8xMi8wMw==');
+    assert.equal(gatewayPath('j', { dir: '/var/tmp' }), '/metrics/job/j/dir@base64/L3Zhci90bXA=', "the Pushgateway README's own example");
+    assert.equal(gatewayPath('j', { odd: 'a/~~' }), '/metrics/job/j/odd@base64/YS9-fg==', 'the URL-safe alphabet: - for +');
     assert.equal(gatewayPath('j', { empty: '' }), '/metrics/job/j/empty@base64/=');
+  });
+
+  it('sends . and .. base64url-encoded, so that URL resolution cannot remove them and address another group', () => {
+    // Regression: `instance/..` resolved to the job's own group, and a DELETE removed that group instead.
+    assert.equal(gatewayPath('nightly', { instance: '..' }), '/metrics/job/nightly/instance@base64/Li4=');
+    assert.equal(gatewayPath('nightly', { run: '.' }), '/metrics/job/nightly/run@base64/Lg==');
+    assert.equal(gatewayPath('.'), '/metrics/job@base64/Lg==');
+    assert.equal(gatewayPath('..', { instance: 'a' }), '/metrics/job@base64/Li4=/instance/a');
+    // Only the exact dot segments: other dots and an encoded dot stay plain path text.
+    assert.equal(gatewayPath('v1.2', { instance: '...', host: '%2e%2e' }), '/metrics/job/v1.2/instance/.../host/%252e%252e');
+    for (const value of ['.', '..', '...', '%2e', '.%2E']) {
+      const url = gatewayUrl('http://pg:9091', 'nightly', { instance: value });
+      assert.ok(url.startsWith('http://pg:9091/metrics/job/nightly/instance'), `${value} -> ${url}`);
+    }
+  });
+
+  it("keeps the base URL's path (a reverse proxy, --web.route-prefix) and query", () => {
+    assert.equal(gatewayUrl('http://pg:9091', 'j'), 'http://pg:9091/metrics/job/j');
+    assert.equal(gatewayUrl('http://pg:9091/', 'j'), 'http://pg:9091/metrics/job/j');
+    assert.equal(gatewayUrl('http://proxy/pushgateway', 'j'), 'http://proxy/pushgateway/metrics/job/j');
+    assert.equal(gatewayUrl('http://proxy/pushgateway/', 'j', { instance: 'a' }), 'http://proxy/pushgateway/metrics/job/j/instance/a');
+    assert.equal(gatewayUrl('https://proxy/a/b/?token=x#frag', 'j'), 'https://proxy/a/b/metrics/job/j?token=x');
+    assert.equal(gatewayUrl('http://proxy/pg', '..', { run: '.' }), 'http://proxy/pg/metrics/job@base64/Li4=/run@base64/Lg==');
   });
 
   it('refuses an empty job and label names Prometheus would not take', () => {

@@ -193,38 +193,50 @@ export async function startAlertmanager(config: string = QUIET_ALERTMANAGER): Pr
 export interface RealServer {
   readonly url: string;
   readonly port: number;
+  /** Its data folder (temporary unless given). */
+  readonly dataDir: string;
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM; `keepData` leaves the data folder for a restart on it. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-async function startReal(
-  name: string,
-  args: (port: number, dir: string) => string[],
-  readyPath: string,
-  port?: number,
-): Promise<RealServer> {
-  const dir = await mkdtemp(join(tmpdir(), `genesis-${name}-`));
-  const chosen = port ?? (await freePort());
+interface StartOptions {
+  /** @default a free one */
+  readonly port?: number | undefined;
+  /** @default a new temporary folder */
+  readonly dataDir?: string | undefined;
+  /** Where it answers 200 once ready. */
+  readonly readyPath: string;
+}
+
+async function startReal(name: string, args: (port: number, dir: string) => string[], options: StartOptions): Promise<RealServer> {
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `genesis-${name}-`)));
+  const chosen = options.port ?? (await freePort());
   const server = startProcess(join(SERVERS_BIN, name), args(chosen, dir));
   const url = `http://127.0.0.1:${chosen}`;
-  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}${readyPath}`)).ok || undefined, { timeoutMs: 30_000 }).catch(
-    (error) => {
-      throw new Error(`${error.message}\n${server.output()}`);
-    },
-  );
+  await waitFor(`${name} to be ready`, async () => (await fetch(`${url}${options.readyPath}`)).ok || undefined, {
+    timeoutMs: 30_000,
+  }).catch((error) => {
+    throw new Error(`${error.message}\n${server.output()}`);
+  });
   return {
     url,
     port: chosen,
+    dataDir: dir,
     output: server.output,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       await server.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (!keepData) await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** VictoriaMetrics single node: a real OTLP/HTTP receiver (protobuf only) at /opentelemetry/v1/metrics, Prometheus naming on. */
-export function startVictoriaMetrics(port?: number): Promise<RealServer> {
+/**
+ * VictoriaMetrics single node: a real OTLP/HTTP receiver (protobuf only) at
+ * /opentelemetry/v1/metrics, Prometheus naming on. Given a port and the data
+ * folder of one stopped with keepData, it is the same server restarted.
+ */
+export function startVictoriaMetrics(port?: number, dataDir?: string): Promise<RealServer> {
   return startReal(
     'victoria-metrics',
     (p, dir) => [
@@ -234,8 +246,7 @@ export function startVictoriaMetrics(port?: number): Promise<RealServer> {
       '-search.latencyOffset=0s',
       '-loggerLevel=ERROR',
     ],
-    '/health',
-    port,
+    { port, dataDir, readyPath: '/health' },
   );
 }
 
@@ -252,10 +263,24 @@ export function startVmagent(remoteWriteUrl: string): Promise<RealServer> {
       '-opentelemetry.usePrometheusNaming',
       '-loggerLevel=ERROR',
     ],
-    '/health',
+    { readyPath: '/health' },
   );
 }
 
-export function startPushgateway(): Promise<RealServer> {
-  return startReal('prometheus-pushgateway', (p) => [`--web.listen-address=127.0.0.1:${p}`, '--log.level=warn'], '/-/ready');
+/**
+ * The real Pushgateway; with a `routePrefix` such as "/pg" everything it
+ * serves (the push API, /metrics, /-/ready) moves under it, as behind a proxy.
+ * `url` is then the base a client is given, prefix included.
+ */
+export async function startPushgateway({ routePrefix = '' }: { routePrefix?: string } = {}): Promise<RealServer> {
+  const server = await startReal(
+    'prometheus-pushgateway',
+    (p) => [
+      `--web.listen-address=127.0.0.1:${p}`,
+      '--log.level=warn',
+      ...(routePrefix === '' ? [] : [`--web.route-prefix=${routePrefix}`]),
+    ],
+    { readyPath: `${routePrefix}/-/ready` },
+  );
+  return { ...server, url: `${server.url}${routePrefix}` };
 }
