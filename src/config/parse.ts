@@ -21,9 +21,17 @@ export function parseBoolean(source: string, raw: string): boolean {
   throw new GenesisConfigError(source, `${source} must be true or false (got "${raw}")`);
 }
 
+/**
+ * Decimal digits only: Number() would also take "0x1F", "1e3", "+80", "80.0"
+ * and "0b1", none of which a person writes for a port, so a typo there must
+ * fail rather than bind somewhere unexpected.
+ */
+const PORT_DIGITS = /^\d+$/;
+
 export function parsePort(source: string, raw: string | number): number {
-  const port = typeof raw === 'number' ? raw : Number(raw.trim());
-  if (!Number.isInteger(port) || port < 0 || port > 65_535 || (typeof raw === 'string' && raw.trim() === '')) {
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  const port = text === undefined ? (raw as number) : PORT_DIGITS.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new GenesisConfigError(source, `${source} must be a port number from 0 to 65535, 0 for any free port (got "${raw}")`);
   }
   return port;

@@ -1,6 +1,7 @@
 /**
  * The bounded memory behind the per-business gauges and the portfolio
- * aggregates. One record per live business, in one of two maps:
+ * aggregates. One record per live business, found by id in one Map and linked
+ * into one of two recency lists:
  *
  * - `served`: the most recently updated businesses, at most the series cap:
  *   each has its per-business series;
@@ -10,13 +11,16 @@
  *
  * A record leaves both when the business is taken down, when it has not been
  * updated for the TTL, or, past the tracked cap, least recently updated
- * first. A Map keeps insertion order and every update re-inserts its record,
- * so each map's first entries are its least recently updated, and every
- * record `beyond` is older than every record `served`: expiry and eviction
- * take from the front, in O(1) per removed record.
+ * first. Every update moves its record to the back of `served`, and eviction
+ * moves the front of `served` to the back of `beyond`, so each list's front is
+ * its least recently updated, and every record `beyond` is older than every
+ * record `served`: expiry, eviction and forgetting take from the fronts, in
+ * O(1) per record. (A Map's insertion order is not used for this: see
+ * recency-list.ts for why it is not O(1) under deletions.)
  */
 import type { SeriesRemovalReason } from '../catalog/adapter-metrics.ts';
 import { CellRegistry } from './cell-registry.ts';
+import { type Linked, RecencyList } from './recency-list.ts';
 
 export interface BusinessRecord {
   readonly id: string;
@@ -45,6 +49,11 @@ export interface BusinessSeriesStoreOptions {
   now?: () => number;
 }
 
+/** A record as the store holds it: linked into the list it is in. */
+interface StoredRecord extends BusinessRecord, Linked<StoredRecord> {
+  list: RecencyList<StoredRecord>;
+}
+
 export type RemovalListener = (reason: SeriesRemovalReason, count: number) => void;
 
 export class BusinessSeriesStore {
@@ -57,8 +66,9 @@ export class BusinessSeriesStore {
    * createBusinessMetricProducer).
    */
   readonly cells = new CellRegistry();
-  readonly #served = new Map<string, BusinessRecord>();
-  readonly #beyond = new Map<string, BusinessRecord>();
+  readonly #byId = new Map<string, StoredRecord>();
+  readonly #served = new RecencyList<StoredRecord>();
+  readonly #beyond = new RecencyList<StoredRecord>();
   readonly #ttlMs: number;
   readonly #now: () => number;
   #onRemoved: RemovalListener = () => {};
@@ -83,29 +93,37 @@ export class BusinessSeriesStore {
 
   /** Live businesses counted in the aggregates (those with series among them). */
   get trackedSize(): number {
-    return this.#served.size + this.#beyond.size;
+    return this.#byId.size;
   }
 
   /** Records new values for a business, making it the most recently updated. */
   update(id: string, businessType: string, update: BusinessUpdate): void {
     const now = this.#now();
-    let record = this.#served.get(id) ?? this.#beyond.get(id);
+    let record = this.#byId.get(id);
     if (record === undefined) {
-      record = { id, businessType, mrrUsd: undefined, confidence: undefined, healthScore: undefined, updatedAt: now };
-    } else if (!this.#served.delete(id)) {
-      this.#beyond.delete(id);
+      // Every field in one literal, always in this order: one object shape for all records.
+      record = {
+        id,
+        businessType,
+        mrrUsd: undefined,
+        confidence: undefined,
+        healthScore: undefined,
+        updatedAt: now,
+        older: undefined,
+        newer: undefined,
+        list: this.#served,
+      };
+      this.#byId.set(id, record);
+    } else {
+      record.list.remove(record);
     }
     record.businessType = businessType;
     if (update.mrrUsd !== undefined) record.mrrUsd = update.mrrUsd;
     if (update.confidence !== undefined) record.confidence = update.confidence;
     if (update.healthScore !== undefined) record.healthScore = update.healthScore;
     record.updatedAt = now;
-    if (this.maxBusinesses > 0) {
-      this.#served.set(id, record);
-      if (this.#served.size > this.maxBusinesses) this.#evictOldestServed();
-    } else {
-      this.#beyond.set(id, record);
-    }
+    this.#append(this.maxBusinesses > 0 ? this.#served : this.#beyond, record);
+    if (this.#served.size > this.maxBusinesses) this.#evictOldestServed();
     if (this.trackedSize > this.maxTracked) this.#forgetOldest(this.trackedSize - this.maxTracked);
     // Expire a little on every write too, so memory follows the TTL between collections.
     this.#expire(now, 2);
@@ -113,9 +131,11 @@ export class BusinessSeriesStore {
 
   /** Forgets a business at once (it was taken down). Returns whether it was live. */
   remove(id: string): boolean {
-    const removed = this.#served.delete(id) || this.#beyond.delete(id);
-    if (removed) this.#onRemoved('taken_down', 1);
-    return removed;
+    const record = this.#byId.get(id);
+    if (record === undefined) return false;
+    this.#drop(record);
+    this.#onRemoved('taken_down', 1);
+    return true;
   }
 
   /** Drops every record older than the TTL. Call before reading. */
@@ -134,36 +154,45 @@ export class BusinessSeriesStore {
     yield* this.#served.values();
   }
 
+  #append(list: RecencyList<StoredRecord>, record: StoredRecord): void {
+    record.list = list;
+    list.pushNewest(record);
+  }
+
+  #drop(record: StoredRecord): void {
+    record.list.remove(record);
+    this.#byId.delete(record.id);
+  }
+
   /** Its per-business series leave; the business stays in the aggregates. */
   #evictOldestServed(): void {
-    const oldest = this.#served.values().next().value as BusinessRecord;
-    this.#served.delete(oldest.id);
-    this.#beyond.set(oldest.id, oldest); // newer than everything already beyond
+    const oldest = this.#served.oldest as StoredRecord;
+    this.#served.remove(oldest);
+    this.#append(this.#beyond, oldest); // newer than everything already beyond
     this.#onRemoved('evicted', 1);
   }
 
   /** Oldest first: those beyond the series cap, then (a cap below it is never set) the served. */
   #forgetOldest(count: number): void {
-    let forgotten = 0;
-    for (const map of [this.#beyond, this.#served]) {
-      for (const id of map.keys()) {
-        if (forgotten >= count) break;
-        map.delete(id);
-        forgotten++;
-      }
-    }
+    let forgotten = this.#dropOldest(this.#beyond, count, Number.POSITIVE_INFINITY);
+    forgotten += this.#dropOldest(this.#served, count - forgotten, Number.POSITIVE_INFINITY);
     if (forgotten > 0) this.#onRemoved('forgotten', forgotten);
   }
 
   #expire(now: number, atMost: number): void {
-    let expired = 0;
-    for (const map of [this.#beyond, this.#served]) {
-      for (const record of map.values()) {
-        if (expired >= atMost || now - record.updatedAt <= this.#ttlMs) break;
-        map.delete(record.id);
-        expired++;
-      }
-    }
+    const updatedBefore = now - this.#ttlMs;
+    let expired = this.#dropOldest(this.#beyond, atMost, updatedBefore);
+    expired += this.#dropOldest(this.#served, atMost - expired, updatedBefore);
     if (expired > 0) this.#onRemoved('expired', expired);
+  }
+
+  /** Drops up to `atMost` records from the front of `list` while they were last updated before `updatedBefore`; returns how many. */
+  #dropOldest(list: RecencyList<StoredRecord>, atMost: number, updatedBefore: number): number {
+    let dropped = 0;
+    for (let oldest = list.oldest; oldest !== undefined && dropped < atMost && oldest.updatedAt < updatedBefore; oldest = list.oldest) {
+      this.#drop(oldest);
+      dropped++;
+    }
+    return dropped;
   }
 }

@@ -97,6 +97,107 @@ describe('BusinessSeriesStore', () => {
   });
 });
 
+/**
+ * The store's documented rules written the plain way, with Maps in insertion
+ * order and O(n) scans: what the store must do, whatever its data structure.
+ */
+class PlainModel {
+  readonly served = new Map<string, number>();
+  readonly beyond = new Map<string, number>();
+  readonly removed: Record<string, number> = {};
+  readonly ttlMs: number;
+  readonly maxBusinesses: number;
+  readonly maxTracked: number;
+  constructor(ttlMs: number, maxBusinesses: number, maxTracked: number) {
+    this.ttlMs = ttlMs;
+    this.maxBusinesses = maxBusinesses;
+    this.maxTracked = maxTracked;
+  }
+
+  update(id: string, now: number): void {
+    if (!this.served.delete(id)) this.beyond.delete(id);
+    (this.maxBusinesses > 0 ? this.served : this.beyond).set(id, now);
+    if (this.served.size > this.maxBusinesses) {
+      const [oldest, at] = [...this.served][0] as [string, number];
+      this.served.delete(oldest);
+      this.beyond.set(oldest, at);
+      this.count('evicted');
+    }
+    while (this.served.size + this.beyond.size > this.maxTracked) {
+      const map = this.beyond.size > 0 ? this.beyond : this.served;
+      map.delete([...map.keys()][0] as string);
+      this.count('forgotten');
+    }
+    this.expire(now, 2);
+  }
+
+  remove(id: string): boolean {
+    const removed = this.served.delete(id) || this.beyond.delete(id);
+    if (removed) this.count('taken_down');
+    return removed;
+  }
+
+  expire(now: number, atMost: number): void {
+    let expired = 0;
+    for (const map of [this.beyond, this.served]) {
+      for (const [id, at] of [...map]) {
+        if (expired >= atMost || now - at <= this.ttlMs) break;
+        map.delete(id);
+        expired++;
+        this.count('expired');
+      }
+    }
+  }
+
+  count(reason: string): void {
+    this.removed[reason] = (this.removed[reason] ?? 0) + 1;
+  }
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('BusinessSeriesStore against the plain model', () => {
+  for (const [ttlSeconds, maxBusinesses, maxTracked] of [
+    [5, 4, 12],
+    [0, 4, 12],
+    [5, 0, 9],
+    [0, 6, 6],
+  ] as const) {
+    it(`agrees on every step of random updates, takedowns and sweeps (TTL ${ttlSeconds} s, caps ${maxBusinesses} / ${maxTracked})`, () => {
+      const { store, clock, removed, ids, tracked } = storeWithClock(ttlSeconds, maxBusinesses, maxTracked);
+      const model = new PlainModel(ttlSeconds > 0 ? ttlSeconds * 1000 : Number.POSITIVE_INFINITY, maxBusinesses, maxTracked);
+      const next = random(ttlSeconds * 1000 + maxBusinesses * 100 + maxTracked);
+      for (let step = 0; step < 5000; step++) {
+        clock.ms += Math.floor(next() * 700);
+        const id = `b-${Math.floor(next() * 30)}`;
+        const roll = next();
+        if (roll < 0.7) {
+          store.update(id, 'saas', { mrrUsd: step });
+          model.update(id, clock.ms);
+        } else if (roll < 0.95) {
+          assert.equal(store.remove(id), model.remove(id), `step ${step}: remove ${id}`);
+        } else {
+          store.sweep();
+          model.expire(clock.ms, Number.POSITIVE_INFINITY);
+        }
+        assert.deepEqual(ids(), [...model.served.keys()], `step ${step}: the served, oldest first`);
+        assert.deepEqual(tracked(), [...model.beyond.keys(), ...model.served.keys()], `step ${step}: the tracked, oldest first`);
+        assert.deepEqual([store.size, store.trackedSize], [model.served.size, model.served.size + model.beyond.size]);
+        assert.deepEqual(removed, model.removed, `step ${step}: the removal counts`);
+      }
+    });
+  }
+});
+
 describe('the portfolio summary', () => {
   it('bands health scores at 0.25, 0.5 and 0.75', () => {
     assert.deepEqual([0, 0.2499, 0.25, 0.5, 0.7499, 0.75, 1, undefined].map(healthBand), [

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ExpositionFamily } from '../../src/exposition/parse-exposition.ts';
 import { BUSINESS_TYPES, createGenesisMetrics } from '../../src/index.ts';
 import { createBusinessMetricProducer, startTelemetry, type Telemetry } from '../../src/sdk.ts';
@@ -188,6 +189,97 @@ describe('per-business series under 100,000 businesses of churn', () => {
   });
 });
 
+describe('per-business series and aggregates under churn past the tracked cap (no expiry)', () => {
+  const SERIES_CAP = 40;
+  const TRACKED_CAP = 150;
+
+  it('never serves more than either cap, counts evicted and forgotten as documented, and sums the tracked businesses', async () => {
+    const telemetry = await startTelemetry({
+      port: 0,
+      env: {},
+      logger: captureLogger(),
+      maxBusinessSeries: SERIES_CAP,
+      maxTrackedBusinesses: TRACKED_CAP,
+      businessSeriesTtlSeconds: 0,
+    });
+    const m = telemetry.metrics;
+    // The README's rules, kept by hand. Maps in insertion order, oldest first: an update re-inserts.
+    // Series: the most recently updated, at most SERIES_CAP; past it the oldest loses its series ("evicted") and stays
+    // tracked. Tracked: at most TRACKED_CAP; past it the least recently updated is "forgotten", series and all.
+    const served = new Map<string, true>();
+    const tracked = new Map<string, { businessType: string; mrrUsd: number }>();
+    const counted = { evicted: 0, forgotten: 0, taken_down: 0 };
+    let entered = 0;
+    const update = (businessId: string, businessType: (typeof BUSINESS_TYPES)[number], mrrUsd: number) => {
+      m.revenueProjected({ businessId, businessType, mrrUsd, confidence: 0.5 });
+      m.businessHealth({ businessId, businessType, score: 0.8 }); // a second update of the same business: the order holds
+      if (!tracked.delete(businessId)) entered++;
+      tracked.set(businessId, { businessType, mrrUsd });
+      served.delete(businessId);
+      served.set(businessId, true);
+      if (served.size > SERIES_CAP) {
+        served.delete(served.keys().next().value as string);
+        counted.evicted++;
+      }
+      if (tracked.size > TRACKED_CAP) {
+        const oldest = tracked.keys().next().value as string;
+        tracked.delete(oldest);
+        served.delete(oldest);
+        counted.forgotten++;
+      }
+    };
+    const takeDown = (businessId: string) => {
+      m.businessTakenDown({ businessId, status: 'success' });
+      served.delete(businessId);
+      if (tracked.delete(businessId)) counted.taken_down++;
+    };
+    const type = (i: number) => BUSINESS_TYPES[i % BUSINESS_TYPES.length] ?? 'saas';
+
+    let scrapes = 0;
+    for (let i = 0; i < 20_000; i++) {
+      update(`biz-${i}`, type(i), i % 1000);
+      if (i % 3 === 0 && i >= 100) update(`biz-${i - 100}`, type(i - 100), 7); // tracked, past the series cap: its series come back
+      if (i % 5 === 0 && i >= 1000) update(`biz-${i - 1000}`, type(i - 1000), 3); // long forgotten: tracked anew
+      if (i % 7 === 0 && i >= 10) takeDown(`biz-${i - 10}`); // one with series
+      if (i % 11 === 0 && i >= 120) takeDown(`biz-${i - 120}`); // one tracked without series, or gone already
+      if (i % 1000 !== 999) continue;
+
+      const { families } = await scrape(telemetry.url as string);
+      scrapes++;
+      const at = `after ${i + 1} businesses`;
+      for (const name of PER_BUSINESS) {
+        assert.ok((family(families, name)?.samples.length ?? 0) <= SERIES_CAP, `${at}: ${name} within the series cap`);
+      }
+      for (const name of [MRR, HEALTH]) {
+        assert.deepEqual([...ids(families, name)].sort(), [...served.keys()].sort(), `${at}: ${name} of the most recently updated`);
+      }
+      const live = (family(families, 'genesis_meta_agent_live_businesses')?.samples ?? []).reduce((n, s) => n + s.value, 0);
+      assert.equal(live, tracked.size, `${at}: the aggregates count every tracked business`);
+      assert.ok(live <= TRACKED_CAP, `${at}: ${live} tracked, within the tracked cap`);
+      for (const businessType of BUSINESS_TYPES) {
+        const ofType = [...tracked.values()].filter((b) => b.businessType === businessType);
+        assert.equal(
+          value(families, 'genesis_meta_agent_portfolio_projected_mrr', { business_type: businessType }),
+          ofType.reduce((sum, b) => sum + b.mrrUsd, 0),
+          `${at}: projected MRR of ${businessType} is the sum of its tracked businesses`,
+        );
+      }
+      const removed = (reason: string) => value(families, 'genesis_telemetry_series_removed_total', { reason }) ?? 0;
+      assert.deepEqual(
+        { evicted: removed('evicted'), forgotten: removed('forgotten'), taken_down: removed('taken_down') },
+        counted,
+        `${at}: the removal counters`,
+      );
+      assert.equal(removed('expired'), 0, 'no TTL, nothing expires');
+      // Eviction takes series only; a business leaves the adapter's memory once, by takedown or by being forgotten.
+      assert.equal(removed('taken_down') + removed('forgotten') + live, entered, `${at}: every business is accounted for`);
+    }
+    assert.equal(scrapes, 20);
+    assert.ok(counted.forgotten > 10_000 && counted.evicted > counted.forgotten, 'both caps did the work');
+    await telemetry.shutdown();
+  });
+});
+
 describe('aggregates and switches', () => {
   it('serve aggregates equal to the per-business values they summarise', async () => {
     const telemetry = await startTelemetry({ port: 0, env: {}, logger: captureLogger() });
@@ -249,10 +341,17 @@ describe('aggregates and switches', () => {
 });
 
 describe("a push export (periodic reader) with the application's own SDK", () => {
+  let receiver: OtlpJsonReceiver;
+  before(async () => {
+    receiver = await startOtlpJsonReceiver();
+  });
+  after(() => receiver.close());
+
   it('holds no more than the cap, and no business taken down or expired', async () => {
     const clock = { ms: 0 };
     const own = ownMeterProvider({ now: () => clock.ms, maxBusinessSeries: 100, businessSeriesTtlSeconds: 10 });
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    // The application's own OTLP exporter and reader, to a real HTTP receiver: what leaves the process is what is checked.
+    const exporter = new OTLPMetricExporter({ url: `${receiver.url}/v1/metrics` });
     const reader = new PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: 3_600_000,
@@ -266,8 +365,9 @@ describe("a push export (periodic reader) with the application's own SDK", () =>
       if (i % 2 === 0) metrics.businessTakenDown({ businessId: `b-${i}`, status: 'success' });
     }
     await reader.forceFlush();
-    const exported = exporter.getMetrics().at(-1);
-    const points = exported?.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === MRR)?.dataPoints ?? [];
+    const exported = receiver.received.at(-1);
+    assert.ok(exported !== undefined, 'the flush reached the receiver');
+    const points = metricsByName(decodeOtlpJson(exported.body)).get(MRR)?.points ?? [];
     assert.ok(points.length > 0 && points.length <= 100, `${points.length} series exported`);
     assert.ok(
       points.every((p) => Number(String(p.attributes.business_id).slice(2)) % 2 === 1),

@@ -8,9 +8,24 @@ import { BUSINESS_METRICS } from '../../src/catalog/business-metrics.ts';
 import { CATALOG } from '../../src/catalog/catalog.ts';
 import { prometheusName } from '../../src/catalog/naming.ts';
 import type { ExpositionFamily } from '../../src/exposition/parse-exposition.ts';
+import type { BusinessCreation } from '../../src/index.ts';
 import { startTelemetry, type Telemetry } from '../../src/sdk.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { family, histogram, scrape, value } from '../support/exposition.ts';
+
+/** The business creations recorded, as data, so the histograms' expected buckets, sums and counts are derived from them. */
+const CREATIONS: readonly BusinessCreation[] = [
+  { businessType: 'saas', status: 'success', durationSeconds: 12.5, taskCount: 30, teamSize: 5 },
+  { businessType: 'saas', status: 'failed', durationSeconds: 95, taskCount: 12, teamSize: 3 },
+  { businessType: 'newsletter', status: 'blocked', durationSeconds: 0.4 },
+];
+
+/** Which field of a creation each catalog histogram records. */
+const HISTOGRAM_FIELDS: Record<string, 'durationSeconds' | 'taskCount' | 'teamSize'> = {
+  genesis_meta_agent_execution_duration_seconds: 'durationSeconds',
+  genesis_meta_agent_task_count: 'taskCount',
+  genesis_meta_agent_team_size: 'teamSize',
+};
 
 describe('the Prometheus endpoint', () => {
   let telemetry: Telemetry;
@@ -20,9 +35,7 @@ describe('the Prometheus endpoint', () => {
   before(async () => {
     telemetry = await startTelemetry({ port: 0, logger: captureLogger(), env: {} });
     const m = telemetry.metrics;
-    m.businessCreated({ businessType: 'saas', status: 'success', durationSeconds: 12.5, taskCount: 30, teamSize: 5 });
-    m.businessCreated({ businessType: 'saas', status: 'failed', durationSeconds: 95, taskCount: 12, teamSize: 3 });
-    m.businessCreated({ businessType: 'newsletter', status: 'blocked', durationSeconds: 0.4 });
+    for (const creation of CREATIONS) m.businessCreated(creation);
     m.revenueProjected({ businessId: 'biz-1', businessType: 'saas', mrrUsd: 2500, confidence: 0.8 });
     m.businessHealth({ businessId: 'biz-1', businessType: 'saas', score: 0.9 });
     m.safetyViolation();
@@ -90,19 +103,38 @@ describe('the Prometheus endpoint', () => {
     );
   });
 
-  it('serves histograms with the catalog buckets, _sum and _count', () => {
-    const spec = BUSINESS_METRICS.find((s) => s.name === 'genesis_meta_agent_execution_duration_seconds');
-    const saas = histogram(families, 'genesis_meta_agent_execution_duration_seconds', { business_type: 'saas' });
+  it('serves every catalog histogram with the catalog buckets, and the _bucket, _sum and _count recorded', () => {
+    const histograms = BUSINESS_METRICS.filter((spec) => spec.kind === 'histogram');
     assert.deepEqual(
-      saas.buckets.map(([le]) => le),
-      [...(spec?.buckets ?? []).map(String), '+Inf'],
+      histograms.map((spec) => spec.name).sort(),
+      Object.keys(HISTOGRAM_FIELDS).sort(),
+      'every histogram of the catalog is recorded here',
     );
-    assert.equal(saas.count, 2);
-    assert.equal(saas.sum, 107.5);
-    const count = Object.fromEntries(saas.buckets);
-    assert.deepEqual([count['10'], count['20'], count['90'], count['120'], count['+Inf']], [0, 1, 1, 2, 2]);
-    for (const suffix of ['_bucket{', '_sum{', '_count{']) assert.ok(text.includes(`genesis_meta_agent_task_count${suffix}`), suffix);
-    assert.match(text, /^genesis_meta_agent_team_size_bucket\{business_type="saas",le="\+Inf"\} 2$/m);
+    for (const spec of histograms) {
+      const name = prometheusName(spec);
+      const field = HISTOGRAM_FIELDS[spec.name] ?? 'durationSeconds';
+      for (const businessType of new Set(CREATIONS.map((c) => c.businessType))) {
+        const observed = CREATIONS.filter((c) => c.businessType === businessType).flatMap((c) => c[field] ?? []);
+        const served = histogram(families, name, { business_type: businessType });
+        const where = `${name}{business_type="${businessType}"}`;
+        if (observed.length === 0) {
+          assert.deepEqual(served, { buckets: [], sum: undefined, count: undefined }, `${where}: nothing recorded, no series`);
+          continue;
+        }
+        const bounds = [...(spec.buckets ?? []), Number.POSITIVE_INFINITY];
+        assert.deepEqual(
+          served.buckets,
+          bounds.map((le) => [le === Number.POSITIVE_INFINITY ? '+Inf' : String(le), observed.filter((v) => v <= le).length]),
+          `${where}: the catalog's buckets, cumulative counts of what was recorded`,
+        );
+        assert.equal(
+          served.sum,
+          observed.reduce((sum, v) => sum + v, 0),
+          `${where}_sum`,
+        );
+        assert.equal(served.count, observed.length, `${where}_count`);
+      }
+    }
   });
 
   it('serves the values that were recorded', () => {

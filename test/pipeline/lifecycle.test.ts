@@ -42,6 +42,23 @@ describe('starting the pipeline', () => {
     await first.shutdown();
   });
 
+  it('takes a port in decimal digits only, whatever else Number() would read', async () => {
+    for (const spelling of ['0x0', '0x1F41', '1e3', '+80', '80.0', '0b1', '0o17', '-0', '8 001', '65536']) {
+      await rejectsNaming(
+        startTelemetry({ ...quiet, env: { OTEL_EXPORTER_PROMETHEUS_PORT: spelling } }),
+        'OTEL_EXPORTER_PROMETHEUS_PORT',
+        new RegExp(`^OTEL_EXPORTER_PROMETHEUS_PORT must be a port number from 0 to 65535.*\\(got "${spelling.replace('+', '\\+')}"\\)$`),
+      );
+    }
+    await rejectsNaming(startTelemetry({ ...quiet, port: 80.5, env: {} }), 'port', /^port must be a port number/);
+    const spaced = await startTelemetry({
+      ...quiet,
+      env: { OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: ' 0 ' },
+    });
+    assert.ok((spaced.address?.port ?? 0) > 0, 'surrounding blanks are trimmed');
+    await spaced.shutdown();
+  });
+
   it('fails at start on bad configuration, naming the option or variable', async () => {
     await rejectsNaming(
       startTelemetry({ ...quiet, env: { OTEL_EXPORTER_PROMETHEUS_PORT: 'eighty' } }),
