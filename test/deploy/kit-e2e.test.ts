@@ -6,6 +6,10 @@
  * spike; GenesisAuthFailuresHigh fires, and the real Alertmanager, on the
  * shipped route, delivers it to the security receiver of a webhook in the test.
  *
+ * The shipped prometheus.yml keeps all its jobs (only the agent's targets are
+ * swapped), so the test also shows that, with only the agent to scrape, no
+ * target is down and GenesisMetricsTargetDown stays quiet.
+ *
  * The only change to the shipped rules: the alerts' `for:` is 0s in a
  * temporary copy (a test cannot wait 5 minutes). Expressions and thresholds are
  * the shipped ones, so the spike is large: rate()[5m] over the few seconds of
@@ -152,6 +156,45 @@ describe('the operations kit on a real Prometheus and Alertmanager', { skip: mis
       );
       assert.ok(result.length > 0, `${panel}: ${expr}`);
     }
+  });
+
+  // Run as shipped, with only the agent to scrape (no Collector runs here, as for a user who scrapes the agent
+  // directly): every target is up and nothing pages about a target. A shipped job for a server the user does not run
+  // would be a target down for good, and GenesisMetricsTargetDown a page for ever.
+  it('scrapes only the agent as shipped: every target up, and GenesisMetricsTargetDown stays quiet', async () => {
+    const targets = await waitFor(
+      'every target to be scraped',
+      async () => {
+        const response = await fetch(`${prometheus.url}/api/v1/targets?state=active`);
+        const body = (await response.json()) as {
+          data: {
+            activeTargets: { scrapePool: string; health: string; lastScrape: string; lastScrapeDuration: number; lastError: string }[];
+          };
+        };
+        const active = body.data.activeTargets;
+        return active.length > 0 && active.every((target) => target.health !== 'unknown') ? active : undefined;
+      },
+      SLOW,
+    );
+    assert.deepEqual(
+      targets.map((target) => `${target.scrapePool}: ${target.health} ${target.lastError}`),
+      [`${AGENT_JOB}: up `],
+    );
+    // The alert must have been evaluated on those scrapes' results, so a quiet answer is not merely an early one.
+    const scraped = Math.max(...targets.map((target) => Date.parse(target.lastScrape) + target.lastScrapeDuration * 1000));
+    const rule = await waitFor(
+      'GenesisMetricsTargetDown to be evaluated after the scrapes',
+      async () => {
+        const response = await fetch(`${prometheus.url}/api/v1/rules?type=alert`);
+        const body = (await response.json()) as {
+          data: { groups: { rules: { name: string; state: string; lastEvaluation: string }[] }[] };
+        };
+        const found = body.data.groups.flatMap((group) => group.rules).find((r) => r.name === 'GenesisMetricsTargetDown');
+        return found !== undefined && Date.parse(found.lastEvaluation) > scraped ? found : undefined;
+      },
+      SLOW,
+    );
+    assert.equal(rule.state, 'inactive');
   });
 
   it('fires GenesisAuthFailuresHigh on the spike, and Alertmanager routes it to the security receiver', async () => {

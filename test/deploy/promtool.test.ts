@@ -9,7 +9,18 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ALERTMANAGER_CONFIG, ALERTS, alertRules, PROMETHEUS_CONFIG, RECORDING_RULES, RULE_TESTS } from '../support/deploy-kit.ts';
+import {
+  AGENT_JOB,
+  ALERTMANAGER_CONFIG,
+  ALERTS,
+  alertRules,
+  commentedOutScrapeJob,
+  PROMETHEUS_CONFIG,
+  prometheusConfigWithJobs,
+  RECORDING_RULES,
+  RULE_TESTS,
+  scrapeJobs,
+} from '../support/deploy-kit.ts';
 import { ensureServers, runServerTool } from '../support/servers.ts';
 
 const missing = await ensureServers();
@@ -21,6 +32,30 @@ describe('promtool and amtool on deploy/', { skip: missing }, () => {
     assert.match(output, /SUCCESS: 2 rule files found/);
     assert.match(output, /recording-rules\.yml\n\s+SUCCESS: \d+ rules found/);
     assert.match(output, /alerts\.yml\n\s+SUCCESS: \d+ rules found/);
+  });
+
+  // Where no Collector runs, an active otel-collector job is a target down for good: GenesisMetricsTargetDown pages
+  // for ever (and, before its inhibition was scoped, muted every warning). So the Collector's job ships commented out,
+  // as the alternative to scraping the replicas directly; uncommented as the file says, it must be a valid job.
+  it('ships the agent job only, and the commented-out otel-collector job passes promtool once uncommented', async () => {
+    assert.deepEqual(
+      scrapeJobs().map((job) => job.job_name),
+      [AGENT_JOB],
+    );
+    const collector = commentedOutScrapeJob('otel-collector');
+    assert.equal(collector.job_name, 'otel-collector');
+    assert.equal(collector.honor_labels, true, 'keeps each replica as one series');
+    assert.deepEqual(collector.static_configs, [{ targets: ['localhost:8889'] }]);
+    const dir = await mkdtemp(join(tmpdir(), 'genesis-prometheus-config-'));
+    try {
+      const file = join(dir, 'prometheus.yml');
+      await writeFile(file, prometheusConfigWithJobs([...scrapeJobs(), collector]));
+      const { code, output } = await runServerTool('promtool', ['check', 'config', file]);
+      assert.equal(code, 0, output);
+      assert.match(output, /SUCCESS: 2 rule files found/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('promtool check rules accepts the rule files', async () => {

@@ -9,23 +9,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { alertRules, dashboardQueries, recordingRules, ruleTestGroups } from '../support/deploy-kit.ts';
+import { CATALOG } from '../../src/catalog/catalog.ts';
+import { prometheusName } from '../../src/catalog/naming.ts';
+import { alertRules, alertThreshold, dashboardQueries, histogramAverages, recordingRules, ruleTestGroups } from '../support/deploy-kit.ts';
 import { REPO_ROOT } from '../support/processes.ts';
 import { metricNames } from '../support/promql-names.ts';
 
 const RUNBOOK_BASE = 'https://github.com/genesis-meta-agent/genesis-telemetry/blob/main/README.md#';
 
-/** The thresholds, durations and severities users rely on. */
-const EXPECTED: Record<string, { threshold: string; for: string | undefined; severity: string }> = {
-  GenesisBusinessCreationFailureRateHigh: { threshold: '> 0.2', for: '5m', severity: 'warning' },
-  GenesisDeploymentFailuresHigh: { threshold: '> 0.5', for: '2m', severity: 'critical' },
-  GenesisAuthFailuresHigh: { threshold: '> 5', for: '5m', severity: 'warning' },
-  GenesisQuotaViolationsHigh: { threshold: '> 10', for: '5m', severity: 'warning' },
-  GenesisDashboardWebhookDown: { threshold: '> 0.5', for: '10m', severity: 'warning' },
-  GenesisDashboardWebhookOutboxStale: { threshold: '> 900', for: '5m', severity: 'warning' },
-  GenesisDashboardWebhookDeadLetters: { threshold: '> 0', for: undefined, severity: 'warning' },
-  GenesisMetricsTargetDown: { threshold: '== 0', for: '2m', severity: 'critical' },
+type Threshold = { operator: string; value: number };
+/** The thresholds (compared as parsed, so that layout and the number's spelling do not matter), durations and severities users rely on. */
+const EXPECTED: Record<string, { threshold: Threshold; for: string | undefined; severity: string }> = {
+  GenesisBusinessCreationFailureRateHigh: { threshold: { operator: '>', value: 0.2 }, for: '5m', severity: 'warning' },
+  GenesisDeploymentFailuresHigh: { threshold: { operator: '>', value: 0.5 }, for: '2m', severity: 'critical' },
+  GenesisAuthFailuresHigh: { threshold: { operator: '>', value: 5 }, for: '5m', severity: 'warning' },
+  GenesisQuotaViolationsHigh: { threshold: { operator: '>', value: 10 }, for: '5m', severity: 'warning' },
+  GenesisDashboardWebhookDown: { threshold: { operator: '>', value: 0.5 }, for: '10m', severity: 'warning' },
+  GenesisDashboardWebhookOutboxStale: { threshold: { operator: '>', value: 900 }, for: '5m', severity: 'warning' },
+  GenesisDashboardWebhookDeadLetters: { threshold: { operator: '>', value: 0 }, for: undefined, severity: 'warning' },
+  GenesisMetricsTargetDown: { threshold: { operator: '==', value: 0 }, for: '2m', severity: 'critical' },
 };
+
+/** The family names of the catalog's histograms (their series add _bucket, _sum and _count). */
+const HISTOGRAMS = CATALOG.filter((spec) => spec.kind === 'histogram').map((spec) => prometheusName(spec));
 
 /** GitHub's anchor for a Markdown heading. */
 function githubSlug(heading: string): string {
@@ -41,6 +47,35 @@ const unitTests = ruleTestGroups();
 describe('the alerting rules', () => {
   const alerts = alertRules();
 
+  // The threshold is read from the expression's comparison, not matched as text: a reformatted
+  // expression keeps its threshold, a changed number or operator does not.
+  it('read the threshold of an expression as its comparison, however it is written', () => {
+    const shipped = { operator: '>', value: 0.2 };
+    for (const expr of [
+      'genesis:business_creation_failure:ratio_rate5m > 0.2',
+      'genesis:business_creation_failure:ratio_rate5m>0.20',
+      '(\n  genesis:business_creation_failure:ratio_rate5m\n)\n  > 2e-1\n',
+      '0.2 < genesis:business_creation_failure:ratio_rate5m',
+      'sum(rate(x{status=~"a|b>c"}[5m])) / sum(rate(x[5m])) > (0.2)',
+    ]) {
+      assert.deepEqual(alertThreshold(expr), shipped, expr);
+    }
+    for (const expr of [
+      'genesis:business_creation_failure:ratio_rate5m > 0.3',
+      'genesis:business_creation_failure:ratio_rate5m >= 0.2',
+      'genesis:business_creation_failure:ratio_rate5m < 0.2',
+      'genesis:business_creation_failure:ratio_rate5m > bool 0.2',
+      '0.2 > genesis:business_creation_failure:ratio_rate5m',
+      // Ends in "> 0.2" but fires on another comparison too: a text match took it for the threshold.
+      'genesis:x:rate5m > 1 and genesis:business_creation_failure:ratio_rate5m > 0.2',
+    ]) {
+      assert.notDeepEqual(alertThreshold(expr), shipped, expr);
+    }
+    assert.deepEqual(alertThreshold('up{job=~"genesis-meta-agent|otel-collector"} == 0'), { operator: '==', value: 0 });
+    assert.equal(alertThreshold('genesis:x:rate5m > 0.5 and genesis:y:rate5m > 1'), undefined, 'two comparisons');
+    assert.equal(alertThreshold('genesis:x:rate5m > genesis:y:rate5m'), undefined, 'no number');
+  });
+
   it("are the alerts users route on, and the kit's own", () => {
     assert.deepEqual(alerts.map((rule) => rule.alert).toSorted(), Object.keys(EXPECTED).toSorted());
   });
@@ -49,7 +84,7 @@ describe('the alerting rules', () => {
     for (const rule of alerts) {
       const expected = EXPECTED[rule.alert];
       assert.ok(expected, rule.alert);
-      assert.ok(rule.expr.trim().endsWith(expected.threshold), `${rule.alert}: ${rule.expr}`);
+      assert.deepEqual(alertThreshold(rule.expr), expected.threshold, `${rule.alert}: ${rule.expr}`);
       assert.equal(rule.for, expected.for, rule.alert);
       assert.equal(rule.labels?.severity, expected.severity, rule.alert);
     }
@@ -113,9 +148,38 @@ describe('the recording rules', () => {
     for (const rule of recordingRules()) assert.ok(used.has(rule.record), `${rule.record} is used`);
   });
 
-  it('compute means as _sum over _count, never an average of a histogram', () => {
+  it('find an average or a quantile over a histogram, the old avg(genesis_meta_agent_team_size) first', () => {
+    const found = (expr: string) => histogramAverages(expr, HISTOGRAMS);
+    assert.deepEqual(found('avg(genesis_meta_agent_team_size)'), ['avg(genesis_meta_agent_team_size)']);
+    assert.deepEqual(found('avg by (business_type) (rate(genesis_meta_agent_execution_duration_seconds_bucket[5m]))'), [
+      'avg(genesis_meta_agent_execution_duration_seconds_bucket)',
+    ]);
+    assert.deepEqual(found('avg(rate(genesis_meta_agent_team_size_bucket{le="5"}[5m])) by (le)'), [
+      'avg(genesis_meta_agent_team_size_bucket)',
+    ]);
+    assert.deepEqual(found('avg_over_time(genesis_meta_agent_task_count[1h])'), ['avg_over_time(genesis_meta_agent_task_count)']);
+    assert.deepEqual(found('quantile(0.95, rate(genesis_meta_agent_execution_duration_seconds_bucket[5m]))'), [
+      'quantile(genesis_meta_agent_execution_duration_seconds_bucket)',
+    ]);
+    assert.deepEqual(found('quantile_over_time(0.5, genesis_meta_agent_team_size_sum[10m])'), [
+      'quantile_over_time(genesis_meta_agent_team_size_sum)',
+    ]);
+    // The right ways, and averages of gauges, are not findings.
+    assert.deepEqual(found('sum(rate(genesis_meta_agent_team_size_sum[5m])) / sum(rate(genesis_meta_agent_team_size_count[5m]))'), []);
+    assert.deepEqual(found('histogram_quantile(0.95, sum by (le) (rate(genesis_meta_agent_team_size_bucket[5m])))'), []);
+    assert.deepEqual(found('avg(genesis_meta_agent_revenue_confidence)'), []);
+  });
+
+  // The fault users were handed: avg() over a histogram. Checked everywhere a query is written: rules, alerts, dashboard.
+  it('compute means as _sum over _count, never an average or a quantile of a histogram', () => {
+    assert.ok(HISTOGRAMS.includes('genesis_meta_agent_team_size'), HISTOGRAMS.join());
+    const queries = [
+      ...recordingRules().map((rule) => ({ where: rule.record, expr: rule.expr })),
+      ...alertRules().map((rule) => ({ where: rule.alert, expr: rule.expr })),
+      ...dashboardQueries().map((query) => ({ where: query.panel, expr: query.expr })),
+    ];
+    for (const { where, expr } of queries) assert.deepEqual(histogramAverages(expr, HISTOGRAMS), [], `${where}: ${expr}`);
     for (const rule of recordingRules()) {
-      assert.doesNotMatch(rule.expr, /avg\s*(\(|by|without)[^)]*_(bucket|count|sum)\b/, rule.record);
       if (rule.record.includes(':mean')) assert.match(rule.expr, /_sum\[5m\]\)\)[\s\S]*\/[\s\S]*_count\[5m\]\)\)/, rule.record);
     }
   });

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './processes.ts';
+import { metricNames } from './promql-names.ts';
 
 export const DEPLOY = join(REPO_ROOT, 'deploy');
 export const PROMETHEUS_CONFIG = join(DEPLOY, 'prometheus', 'prometheus.yml');
@@ -109,7 +110,7 @@ export function alertsWithShortFor(forDuration: string): string {
   return JSON.stringify(file, null, 2);
 }
 
-interface ScrapeConfig {
+export interface ScrapeConfig {
   job_name: string;
   static_configs?: { targets: string[] }[];
   [key: string]: unknown;
@@ -118,9 +119,10 @@ interface ScrapeConfig {
 /**
  * The shipped prometheus.yml, pointed at the test's servers: the agent job
  * scrapes `agentTargets`, the rule files are absolute paths, alerts go to the
- * test's Alertmanager, and everything runs at 1 s. The collector job is
- * dropped: no OpenTelemetry Collector runs on these machines (its target would
- * only be down). The result is JSON, which Prometheus reads as YAML.
+ * test's Alertmanager, and everything runs at 1 s. Every other scrape job is
+ * kept as shipped, so that a job the kit ships active but whose server the
+ * user may not run (the Collector's, once) shows up in the end-to-end test as
+ * a target that is down. The result is JSON, which Prometheus reads as YAML.
  */
 export function testPrometheusConfig(options: { agentTargets: string[]; ruleFiles: string[]; alertmanager: string }): string {
   const config = readYaml<{
@@ -134,8 +136,48 @@ export function testPrometheusConfig(options: { agentTargets: string[]; ruleFile
   config.alerting = { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] };
   const agent = config.scrape_configs.find((job) => job.job_name === AGENT_JOB);
   if (agent === undefined) throw new Error(`prometheus.yml has no ${AGENT_JOB} job`);
-  config.scrape_configs = [{ ...agent, static_configs: [{ targets: options.agentTargets }] }];
+  config.scrape_configs = config.scrape_configs.map((job) =>
+    job === agent ? { ...agent, static_configs: [{ targets: options.agentTargets }] } : job,
+  );
   return JSON.stringify(config, null, 2);
+}
+
+/**
+ * A scrape job that prometheus.yml ships commented out (as `# - job_name: <name>`
+ * and the lines under it, each commented at the same indentation), uncommented
+ * and parsed: what a user gets on uncommenting it. Throws if there is none.
+ */
+export function commentedOutScrapeJob(name: string): ScrapeConfig {
+  const lines = readFileSync(PROMETHEUS_CONFIG, 'utf8').split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^\\s*# - job_name: ${name}\\s*$`).test(line));
+  if (start < 0) throw new Error(`prometheus.yml has no commented-out ${name} job`);
+  const prefix = (lines[start] as string).slice(0, (lines[start] as string).indexOf('#') + 2);
+  const block = [lines[start] as string];
+  for (const line of lines.slice(start + 1)) {
+    // The job's own lines are deeper than its `- `; a comment at the job's level (or a blank line) ends it.
+    if (!line.startsWith(`${prefix}  `)) break;
+    block.push(line);
+  }
+  const jobs = parse(block.map((line) => line.slice(prefix.length)).join('\n')) as ScrapeConfig[];
+  if (jobs.length !== 1) throw new Error(`the commented-out ${name} block is not one job`);
+  return jobs[0] as ScrapeConfig;
+}
+
+/**
+ * The shipped prometheus.yml with its scrape jobs replaced by `scrapeConfigs`
+ * and its rule files made absolute, so that promtool can check it from a
+ * temporary folder. JSON, which promtool reads as YAML.
+ */
+export function prometheusConfigWithJobs(scrapeConfigs: ScrapeConfig[]): string {
+  const config = readYaml<{ rule_files: string[]; scrape_configs: ScrapeConfig[] }>(PROMETHEUS_CONFIG);
+  config.rule_files = config.rule_files.map((file) => join(DEPLOY, 'prometheus', file));
+  config.scrape_configs = scrapeConfigs;
+  return JSON.stringify(config, null, 2);
+}
+
+/** The shipped prometheus.yml's active scrape jobs. */
+export function scrapeJobs(): ScrapeConfig[] {
+  return readYaml<{ scrape_configs: ScrapeConfig[] }>(PROMETHEUS_CONFIG).scrape_configs;
 }
 
 interface AlertmanagerRoute {
@@ -168,4 +210,93 @@ export function testAlertmanagerConfig(receiverUrl: string): string {
     receiver.webhook_configs = (receiver.webhook_configs ?? []).map((hook) => ({ ...hook, url: `${receiverUrl}/${receiver.name}` }));
   }
   return JSON.stringify(config, null, 2);
+}
+
+/** Strings cut out of PromQL (their contents can hold any operator or parenthesis), so the structure can be scanned. */
+function withoutStrings(expr: string): string {
+  return expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
+}
+
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
+const FLIPPED: Record<string, string> = { '>': '<', '<': '>', '>=': '<=', '<=': '>=', '==': '==', '!=': '!=' };
+
+/**
+ * The threshold of an alert's expression: its one top-level comparison with a
+ * number, as `expr <operator> <value>` (a number on the left is turned around:
+ * `0.2 < x` is `x > 0.2`). Layout, parentheses and the number's spelling do not
+ * matter (`(x)\n  > 2e-1` is `> 0.2`). A `bool` comparison is returned with
+ * `bool` in the operator: it yields 0 or 1 for every series, so as an alert it
+ * always fires and is not the same threshold. Undefined when the expression has
+ * no such comparison, or more than one at the top level.
+ */
+export function alertThreshold(expr: string): { operator: string; value: number } | undefined {
+  // Label matchers (=~, !=) and ranges hold no top-level comparison.
+  const text = withoutStrings(expr)
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ');
+  const found: { index: number; operator: string }[] = [];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (depth === 0) {
+      const operator = /^(?:==|!=|>=|<=|>|<)/.exec(text.slice(i))?.[0];
+      if (operator !== undefined) {
+        found.push({ index: i, operator });
+        i += operator.length - 1;
+      }
+    }
+  }
+  if (found.length !== 1) return undefined;
+  const [{ index, operator }] = found as [{ index: number; operator: string }];
+  const unwrap = (side: string): string => {
+    let inner = side.trim();
+    while (/^\(.*\)$/s.test(inner)) inner = inner.slice(1, -1).trim();
+    return inner;
+  };
+  let right = text.slice(index + operator.length).trim();
+  let modifier = '';
+  if (/^bool\b/i.test(right)) {
+    modifier = ' bool';
+    right = right.slice(4);
+  }
+  const left = unwrap(text.slice(0, index));
+  right = unwrap(right);
+  if (NUMBER.test(right)) return { operator: operator + modifier, value: Number(right) };
+  if (NUMBER.test(left)) return { operator: (FLIPPED[operator] as string) + modifier, value: Number(left) };
+  return undefined;
+}
+
+/** Aggregations and functions that average or take quantiles of the series they are given. */
+const AVERAGING = /\b(avg_over_time|avg|quantile_over_time|quantile)\s*(?:(?:by|without)\s*\([^)]*\)\s*)?\(/g;
+
+/**
+ * Where `expr` averages (avg, avg_over_time) or takes a quantile (quantile,
+ * quantile_over_time) of a histogram's series: its family name (which has no
+ * series at all: the old `avg(genesis_meta_agent_team_size)`) or its _bucket,
+ * _sum or _count series (averaging those mixes bucket counters, or is a mean of
+ * per-series sums, never the histogram's mean). `families` are the histograms'
+ * family names. Each finding reads `function(series)`. The mean is
+ * sum(rate(_sum)) / sum(rate(_count)), and quantiles come from
+ * histogram_quantile, which neither pattern matches.
+ */
+export function histogramAverages(expr: string, families: readonly string[]): string[] {
+  const histogramSeries = new Set(families.flatMap((family) => [family, `${family}_bucket`, `${family}_sum`, `${family}_count`]));
+  const text = withoutStrings(expr);
+  const findings: string[] = [];
+  for (const match of text.matchAll(AVERAGING)) {
+    // The argument runs from the opening parenthesis to its match.
+    const open = (match.index ?? 0) + match[0].length - 1;
+    let depth = 0;
+    let close = open;
+    for (; close < text.length; close++) {
+      if (text[close] === '(') depth++;
+      else if (text[close] === ')' && --depth === 0) break;
+    }
+    for (const name of metricNames(text.slice(open + 1, close))) {
+      if (histogramSeries.has(name)) findings.push(`${match[1]}(${name})`);
+    }
+  }
+  return findings;
 }
