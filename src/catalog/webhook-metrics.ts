@@ -40,7 +40,8 @@ export const WEBHOOK_METRICS = [
     name: 'genesis_meta_agent_dashboard_webhook_deliveries',
     kind: 'counter',
     unit: '{event}',
-    description: 'Dashboard webhook events by final outcome (outboxed: kept on disk for a later retry; dropped: lost, no outbox).',
+    description:
+      'Dashboard webhook events by final outcome (outboxed: kept on disk for a later retry; dropped: lost: no outbox, or one that could not be written in time; rejected: refused by the dashboard or as input).',
     labels: [{ key: 'outcome', description: 'What became of the event.', values: WEBHOOK_OUTCOMES }],
   },
   {

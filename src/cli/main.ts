@@ -5,7 +5,10 @@
  */
 import { isGenesisConfigError } from '../config/config-error.ts';
 import { VERSION } from '../version.ts';
+import type { Command } from './command.ts';
 import { COMMANDS } from './commands.ts';
+
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 function usage(): string {
   const verbs = Object.entries(COMMANDS).map(([name, command]) => {
@@ -21,20 +24,46 @@ ${verbs.join('\n')}
 `;
 }
 
+/** One verb's help, from the same text the overall usage lists: `genesis-telemetry <verb> --help` or `help <verb>`. */
+function verbUsage(name: string, command: Command): string {
+  const [summary = '', ...options] = command.help.split('\n');
+  return `Usage: genesis-telemetry ${name} ${command.synopsis ?? '[options]'}
+
+${summary}
+${options.join('\n')}
+`;
+}
+
+/** Own verbs only: `constructor` or `toString` are not commands. */
+function findCommand(name: string | undefined): Command | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** A help flag among the verb's own arguments (not after `--`, where it would be an operand). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => HELP_FLAGS.has(arg));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    console.log(usage());
+  if (name === undefined || name === 'help' || HELP_FLAGS.has(name)) {
+    const verb = name === 'help' ? findCommand(rest[0]) : undefined;
+    console.log(verb === undefined ? usage() : verbUsage(rest[0] as string, verb));
     return 0;
   }
   if (name === 'version' || name === '--version') {
     console.log(VERSION);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = findCommand(name);
   if (command === undefined) {
     console.error(`genesis-telemetry: unknown command "${name}"\n\n${usage()}`);
     return 2;
+  }
+  if (asksForHelp(rest)) {
+    console.log(verbUsage(name, command));
+    return 0;
   }
   return command.run(rest);
 }

@@ -1,7 +1,7 @@
 /** `genesis-telemetry receive`: a verifying dashboard on 127.0.0.1 that prints the events it gets. */
 import { parseArgs } from 'node:util';
 import { parsePort, parsePositiveNumber, readEnv } from '../config/parse.ts';
-import { startVerifyingReceiver } from '../webhook/verifying-receiver.ts';
+import { parseAnswerStatus, startVerifyingReceiver } from '../webhook/verifying-receiver.ts';
 import type { Command } from './command.ts';
 
 export const receiveCommand: Command = {
@@ -9,7 +9,7 @@ export const receiveCommand: Command = {
   --port <n>        port, 0 for any (default 8002)
   --secret <s>      signing secret, repeatable for a rotation (GENESIS_DASHBOARD_WEBHOOK_SECRET; none: unsigned accepted)
   --tolerance <s>   accepted age of webhook-timestamp in seconds (default 300)
-  --status <code>   answer this to every valid event (default 204; try 503 to watch retries)`,
+  --status <code>   answer this to every valid event, 200 to 599 (default 204; try 503 to watch retries)`,
 
   async run(args) {
     const { values } = parseArgs({
@@ -23,7 +23,7 @@ export const receiveCommand: Command = {
       },
     });
     const secrets = values.secret ?? readEnv(process.env, 'GENESIS_DASHBOARD_WEBHOOK_SECRET')?.split(/[\s,]+/) ?? [];
-    const status = values.status === undefined ? 204 : parsePositiveNumber('--status', values.status);
+    const status = values.status === undefined ? 204 : parseAnswerStatus('--status', values.status);
     const receiver = await startVerifyingReceiver({
       port: values.port === undefined ? 8002 : parsePort('--port', values.port),
       secrets,

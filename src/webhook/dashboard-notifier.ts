@@ -12,14 +12,21 @@ export interface DashboardNotifier {
   readonly enabled: boolean;
   /** The outbox folder in use, or undefined. */
   readonly outboxDir: string | undefined;
-  /** Accepts one event and returns its `webhook-id` at once (on disk already, with the outbox); undefined if not accepted. */
+  /**
+   * Accepts one event and returns its `webhook-id` at once; undefined if it was refused (see prepare-event.ts) or
+   * could not be kept. With the outbox, the event is on disk before this returns, unless the file cannot be written
+   * right now: then it is kept in memory, delivered all the same, and written as soon as the file can be.
+   */
   notify(event: DashboardEvent): string | undefined;
   /** Resolves when nothing is queued or in flight in memory (the outbox may still hold events). */
   idle(): Promise<void>;
   /** Delivers due outbox events now rather than at the next poll. */
   flushOutbox(): void;
-  /** Counts for tests, the CLI and the benchmark. */
-  stats(): { queued: number; inFlight: number; outboxWaiting: number; outboxDead: number; circuit: string };
+  /**
+   * Counts for tests, the CLI and the benchmark. `unwritten`: events accepted while the outbox file could not be
+   * written, held in memory until it can be (not on disk meanwhile).
+   */
+  stats(): { queued: number; inFlight: number; outboxWaiting: number; outboxDead: number; unwritten: number; circuit: string };
   /** Drains within `shutdownTimeoutMs`, writes the rest to the outbox, closes. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -40,6 +47,6 @@ const disabledNotifier: DashboardNotifier = {
   notify: () => undefined,
   idle: async () => {},
   flushOutbox() {},
-  stats: () => ({ queued: 0, inFlight: 0, outboxWaiting: 0, outboxDead: 0, circuit: 'closed' }),
+  stats: () => ({ queued: 0, inFlight: 0, outboxWaiting: 0, outboxDead: 0, unwritten: 0, circuit: 'closed' }),
   shutdown: async () => {},
 };

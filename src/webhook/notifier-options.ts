@@ -48,6 +48,8 @@ export interface DashboardNotifierOptions {
   shutdownTimeoutMs?: number;
   /** The most bytes of a response body read. @default 4096 */
   maxResponseBytes?: number;
+  /** The largest event accepted, in bytes of its JSON body; a larger one is refused (outcome "rejected"). @default 65536 (GENESIS_DASHBOARD_MAX_EVENT_BYTES) */
+  maxEventBytes?: number;
   /** The Meter for the delivery metrics. @default the global MeterProvider's (a no-op without one) */
   meter?: Meter;
   logger?: Logger;
@@ -78,6 +80,7 @@ export interface NotifierSettings {
   readonly maxQueue: number;
   readonly shutdownTimeoutMs: number;
   readonly maxResponseBytes: number;
+  readonly maxEventBytes: number;
 }
 
 export const NOTIFIER_DEFAULTS = Object.freeze({
@@ -96,12 +99,22 @@ export const NOTIFIER_DEFAULTS = Object.freeze({
   maxQueue: 10_000,
   shutdownTimeoutMs: 5000,
   maxResponseBytes: 4096,
+  // Standard Webhooks advises payloads under 20 KB; 64 KiB leaves room and stays far below what receivers refuse (often 100 KB).
+  maxEventBytes: 65_536,
 });
 
 const KNOWN = [...Object.keys(NOTIFIER_DEFAULTS), 'url', 'secrets', 'outbox', 'meter', 'logger', 'env', 'random', 'now'];
 
 function whole(source: string, value: number): number {
   if (!Number.isInteger(value)) throw new GenesisConfigError(source, `${source} must be a whole number (got ${value})`);
+  return value;
+}
+
+/** A limit in bytes below this is surely a unit mistake ("64" meant as KiB): it would refuse every event. */
+const MIN_EVENT_BYTES = 1024;
+
+function atLeast(minimum: number, unit: string, source: string, value: number): number {
+  if (value < minimum) throw new GenesisConfigError(source, `${source} is in ${unit} and must be at least ${minimum} (got ${value})`);
   return value;
 }
 
@@ -190,5 +203,11 @@ export function resolveNotifierSettings(options: DashboardNotifierOptions = {}):
     maxQueue: number('maxQueue'),
     shutdownTimeoutMs: number('shutdownTimeoutMs'),
     maxResponseBytes: number('maxResponseBytes'),
+    maxEventBytes: atLeast(
+      MIN_EVENT_BYTES,
+      'bytes',
+      options.maxEventBytes === undefined ? 'GENESIS_DASHBOARD_MAX_EVENT_BYTES' : 'maxEventBytes',
+      number('maxEventBytes', 'GENESIS_DASHBOARD_MAX_EVENT_BYTES'),
+    ),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * The working notifier. `notify()` returns at once: the event is written to
- * the outbox (when enabled) and queued; up to `concurrency` requests run in
- * the background, each event retried in process with full-jitter backoff,
- * then handed to the outbox, which retries it for days. Nothing here throws
- * into the caller after start.
+ * The working notifier. `notify()` returns at once: the event is checked
+ * (prepare-event.ts), written to the outbox (when enabled) and queued; up to
+ * `concurrency` requests run in the background, in-memory deliveries and the
+ * outbox drainer together, each event retried in process with full-jitter
+ * backoff, then handed to the outbox, which retries it for days. Nothing here
+ * throws into the caller after start, and a failing outbox file costs one
+ * short busy timeout, not the event (outbox-writer.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,16 +13,20 @@ import type { Logger } from '../logging/logger.ts';
 import { type SendableEvent, sendAttempt } from './attempt-sender.ts';
 import { retryDelay } from './backoff.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 import type { DashboardNotifier } from './dashboard-notifier.ts';
 import { DeliveryMetrics } from './delivery-metrics.ts';
 import { Dispatcher, type Gate } from './dispatcher.ts';
-import { eventsUrl } from './event-path.ts';
 import { createHttpAttempter } from './http-attempt.ts';
 import type { DashboardEvent } from './lifecycle-events.ts';
 import type { DashboardNotifierOptions, NotifierSettings } from './notifier-options.ts';
 import { openOutbox } from './open-outbox.ts';
 import type { Outbox } from './outbox.ts';
 import { OutboxDrainer } from './outbox-drainer.ts';
+import { classifyOutboxFailure, type OutboxFailure } from './outbox-failure.ts';
+import { OutboxWriter } from './outbox-writer.ts';
+import { prepareEvent } from './prepare-event.ts';
+import { releaseToOutbox } from './release-outbox.ts';
 import { deliverWithRetries } from './retry-loop.ts';
 import { routeEvent } from './route-event.ts';
 
@@ -29,6 +35,13 @@ interface Pending extends SendableEvent {
   readonly acceptedAt: number;
   attempts: number;
 }
+
+/**
+ * How long one outbox write of the agent waits for another process's write lock (the CLI's replay, a second agent):
+ * notify() must stay quick, and a write that cannot wait is kept in memory and retried (outbox-writer.ts). Short
+ * transactions elsewhere (a few ms) still get through; the CLI keeps the Outbox's default of 5 s.
+ */
+export const AGENT_BUSY_TIMEOUT_MS = 200;
 
 const OUTBOX_SETTING = {
   option: 'GENESIS_DASHBOARD_OUTBOX',
@@ -51,7 +64,11 @@ export class Notifier implements DashboardNotifier {
   readonly #breaker: CircuitBreaker;
   readonly #http;
   readonly #outbox: Outbox | undefined;
+  /** The notifier's own writes to #outbox go through here; the drainer's rows are on disk already. */
+  readonly #writer: OutboxWriter | undefined;
   readonly #drainer: OutboxDrainer | undefined;
+  /** One limit for every HTTP attempt, from memory or from the outbox. */
+  readonly #slots: ConcurrencyLimit;
   readonly #dispatcher: Dispatcher<Pending>;
   /** Aborted when shutdown starts: retry waits end, the remaining attempts are not made. */
   readonly #stopping = new AbortController();
@@ -77,6 +94,7 @@ export class Notifier implements DashboardNotifier {
       onChange: (state) => this.#circuitChanged(state),
     });
     this.#http = createHttpAttempter(settings);
+    this.#slots = new ConcurrencyLimit(settings.concurrency);
     this.#dispatcher = new Dispatcher<Pending>({
       concurrency: settings.concurrency,
       now: this.#now,
@@ -87,12 +105,18 @@ export class Notifier implements DashboardNotifier {
     });
     if (settings.outbox !== false) {
       try {
-        this.#outbox = openOutbox(settings.outbox, { fsync: settings.outboxFsync }, OUTBOX_SETTING);
+        const options = { fsync: settings.outboxFsync, busyTimeoutMs: AGENT_BUSY_TIMEOUT_MS };
+        this.#outbox = openOutbox(settings.outbox, options, OUTBOX_SETTING);
       } catch (error) {
         this.#http.close();
         throw error;
       }
       this.outboxDir = settings.outbox;
+      this.#writer = new OutboxWriter(this.#outbox, {
+        maxKept: settings.maxQueue,
+        onFailure: (failure) => this.#writeFailed(failure),
+        onCaughtUp: (written) => this.#writesCaughtUp(written),
+      });
       this.#drainer = new OutboxDrainer({
         settings,
         outbox: this.#outbox,
@@ -103,52 +127,54 @@ export class Notifier implements DashboardNotifier {
         send: (event) => this.#send(event),
         onGone: (message) => this.#disable(message),
         isPaused: () => this.#disabledBecause !== undefined || this.#circuitBlocked(),
+        onOutboxError: (error) => {
+          const { kind, description } = classifyOutboxFailure(error);
+          this.#logOnce(`outbox-drain:${kind}`, 'error', `dashboard webhook: ${description}; the drainer tries again at its next poll`);
+        },
       });
       this.#drainer.poke();
     }
   }
 
+  /** Waits for a slot first: got's deadline must not run while the request waits for a socket. */
   #send(event: SendableEvent) {
-    return sendAttempt(
-      {
-        settings: this.#settings,
-        http: this.#http,
-        breaker: this.#breaker,
-        metrics: this.#metrics,
-        now: this.#now,
-        signal: this.#cut.signal,
-      },
-      event,
-    );
+    const deps = {
+      settings: this.#settings,
+      http: this.#http,
+      breaker: this.#breaker,
+      metrics: this.#metrics,
+      now: this.#now,
+      signal: this.#cut.signal,
+    };
+    return this.#slots.run(() => sendAttempt(deps, event));
   }
 
   notify(event: DashboardEvent): string | undefined {
     try {
       return this.#accept(event);
     } catch (error) {
-      // The outbox could not be written (disk full, locked): the event is lost, so it is counted as such.
+      // Neither bad input (refused in #accept) nor the outbox (OutboxWriter never throws): a bug here, but not the caller's problem.
       this.#metrics.outcome('dropped');
-      this.#logOnce('accept', 'error', `dashboard webhook: an event could not be accepted: ${(error as Error).message}`);
+      this.#logOnce('accept-bug', 'error', `dashboard webhook: an event was lost to an unexpected error: ${(error as Error)?.message}`);
       return undefined;
     }
   }
 
   #accept(event: DashboardEvent): string | undefined {
-    const businessId = event?.business_id;
-    const url = typeof businessId === 'string' ? eventsUrl(this.#settings.url, businessId) : undefined;
-    if (url === undefined || typeof businessId !== 'string') {
+    const prepared = prepareEvent(event, this.#settings.url, this.#settings.maxEventBytes);
+    if (!prepared.ok) {
       this.#metrics.outcome('rejected');
       this.#logOnce(
-        'bad-id',
+        `refused:${prepared.reason}`,
         'warn',
-        'dashboard webhook: an event without a usable business_id was refused (further ones are only counted)',
+        `dashboard webhook: refused ${prepared.message}; not sent, not kept (further ones are only counted)`,
       );
       return undefined;
     }
-    const body = JSON.stringify(event);
+    const { businessId, url, body, updateType } = prepared;
     const acceptedAt = this.#now();
     const pending: Pending = { id: newWebhookId(acceptedAt), url, body, businessId, acceptedAt, attempts: 0 };
-    const record = { id: pending.id, businessId, updateType: String(event.update_type), body, acceptedAt };
+    const record = { id: pending.id, businessId, updateType, body, acceptedAt };
     const expiresAt = acceptedAt + this.#settings.outboxMaxAgeMs;
     const route = routeEvent({
       hasOutbox: this.#outbox !== undefined,
@@ -157,22 +183,45 @@ export class Notifier implements DashboardNotifier {
       disabled: this.#disabledBecause !== undefined,
       circuitOpen: this.#circuitBlocked(),
       queueFull: this.#dispatcher.size >= this.#settings.maxQueue,
-      olderWaiting: this.#outbox?.hasWaiting(businessId) ?? false,
+      olderWaiting: this.#olderWaiting(businessId),
     });
     if (route === 'drop') {
       this.#drop(1, this.#closed ? 'the notifier is shut down' : 'it cannot be kept in memory and there is no outbox');
       return undefined;
     }
+    if (this.#writer !== undefined && !this.#writer.add(record, route === 'outbox' ? 'waiting' : 'live', expiresAt)) {
+      this.#drop(1, 'the outbox cannot be written and too many events already wait in memory to be written');
+      return undefined;
+    }
     if (route === 'outbox') {
       if (this.#circuitBlocked()) this.#metrics.failure('circuit_open');
-      this.#outbox?.add(record, 'waiting', expiresAt);
       this.#metrics.outcome('outboxed');
       this.#drainer?.poke(this.#settings.outboxPollMs);
       return pending.id;
     }
-    this.#outbox?.add(record, 'live', expiresAt);
     this.#dispatcher.push(businessId, pending);
     return pending.id;
+  }
+
+  /** An older event of this business waits for the outbox's retries, on disk or on its way there. */
+  #olderWaiting(businessId: string): boolean {
+    return (this.#outbox?.hasWaiting(businessId) ?? false) || (this.#writer?.hasWaiting(businessId) ?? false);
+  }
+
+  /** The first failure of each kind is logged; the writer keeps the events in memory and retries. */
+  #writeFailed(failure: OutboxFailure): void {
+    this.#logOnce(
+      `outbox-write:${failure.kind}`,
+      'error',
+      `dashboard webhook: ${failure.description}; events are kept in memory and still delivered, but are NOT on disk ` +
+        'until the outbox can be written again (retried in the background; a crash meanwhile would lose them)',
+    );
+  }
+
+  #writesCaughtUp(written: number): void {
+    this.#logger.info(`dashboard webhook: the outbox can be written again; ${written} event(s) kept in memory are on disk now`);
+    // A later episode is logged afresh.
+    for (const key of this.#logged) if (key.startsWith('outbox-write:')) this.#logged.delete(key);
   }
 
   #circuitBlocked(): boolean {
@@ -193,7 +242,7 @@ export class Notifier implements DashboardNotifier {
 
   /** An older event of this business is in the outbox: this one waits behind it rather than overtake. */
   #admit(key: string, item: Pending): boolean {
-    if (!this.#outbox?.hasWaiting(key)) return true;
+    if (!this.#olderWaiting(key)) return true;
     this.#toOutbox(item, 'an older event of the business is in the outbox');
     return false;
   }
@@ -207,7 +256,7 @@ export class Notifier implements DashboardNotifier {
         stopping: this.#stopping.signal,
       });
       if (end.kind === 'delivered') {
-        this.#outbox?.delivered(item.id, item.businessId);
+        this.#writer?.delivered(item.id, item.businessId);
         this.#metrics.outcome('delivered');
         this.#metrics.delivered((this.#now() - item.acceptedAt) / 1000);
       } else if (end.kind === 'rejected') {
@@ -241,7 +290,7 @@ export class Notifier implements DashboardNotifier {
   #toOutbox(item: Pending, reason: string): void {
     const policy = { baseDelayMs: this.#settings.baseDelayMs, maxDelayMs: this.#settings.outboxMaxDelayMs };
     const next = this.#now() + retryDelay(item.attempts + 1, undefined, { ...policy, maxRetryAfterMs: 0 }, this.#random);
-    this.#outbox?.toWaiting(item.id, item.businessId, item.attempts, next, reason);
+    this.#writer?.toWaiting(item.id, item.businessId, item.attempts, next, reason);
     this.#metrics.outcome('outboxed');
     this.#logOnce(
       'outboxed',
@@ -263,7 +312,7 @@ export class Notifier implements DashboardNotifier {
 
   #reject(item: Pending, message: string): void {
     this.#metrics.outcome('rejected');
-    this.#outbox?.toDead(item.id, item.businessId, item.attempts, message);
+    this.#writer?.toDead(item.id, item.businessId, item.attempts, message);
     const kept = this.#outbox === undefined ? 'dropped' : 'kept as a dead letter';
     this.#logger.warn(`dashboard webhook: event ${item.id} refused, not retried (${message}); ${kept}`);
   }
@@ -312,8 +361,18 @@ export class Notifier implements DashboardNotifier {
       inFlight: this.#dispatcher.inFlight,
       outboxWaiting: outbox.waiting,
       outboxDead: outbox.dead,
+      unwritten: this.#writer?.notOnDisk ?? 0,
       circuit: this.#breaker.state,
     };
+  }
+
+  #refreshOutboxGauges(outbox: Outbox): void {
+    try {
+      const stats = outbox.stats(this.#now());
+      this.#metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
+    } catch {
+      // Only the gauges miss their last refresh.
+    }
   }
 
   shutdown(): Promise<void> {
@@ -322,6 +381,7 @@ export class Notifier implements DashboardNotifier {
   }
 
   async #stop(): Promise<void> {
+    const deadlineAt = Date.now() + this.#settings.shutdownTimeoutMs;
     this.#stopping.abort();
     this.#dispatcher.stop();
     const deadline = sleep(this.#settings.shutdownTimeoutMs, 'deadline', { ref: false });
@@ -330,17 +390,22 @@ export class Notifier implements DashboardNotifier {
     await this.#drainer?.stop();
     const inFlight = this.#dispatcher.inFlight;
     const left = this.#dispatcher.drain();
-    if (this.#outbox !== undefined) {
-      const released = this.#outbox.releaseLive();
+    if (this.#outbox !== undefined && this.#writer !== undefined) {
+      const { released, lost } = await releaseToOutbox(this.#outbox, this.#writer, deadlineAt, (f) => this.#writeFailed(f));
       this.#metrics.outcome('outboxed', released);
       if (released > 0) this.#logger.info(`dashboard webhook: ${released} undelivered event(s) written to the outbox at shutdown`);
-      const stats = this.#outbox.stats(this.#now());
-      this.#metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
+      if (lost > 0) this.#drop(lost, 'the outbox could not be written before the shutdown deadline');
+      this.#refreshOutboxGauges(this.#outbox);
     } else if (left.length + inFlight > 0) {
       this.#drop(left.length + inFlight, 'undelivered at shutdown and there is no outbox');
     }
     this.#closed = true;
-    this.#outbox?.close();
+    try {
+      this.#outbox?.close();
+    } catch (error) {
+      // Closed all the same; rows it could not release are taken back by the next Outbox (see Outbox.close).
+      this.#logOnce('outbox-close', 'error', `dashboard webhook: ${classifyOutboxFailure(error).description} at shutdown`);
+    }
     this.#http.close();
   }
 }

@@ -27,6 +27,8 @@ export interface DrainerDeps {
   readonly onGone: (message: string) => void;
   /** Disabled (410), or the circuit is open and not yet due for a probe. */
   readonly isPaused: () => boolean;
+  /** The outbox failed to be read or written during a tick (called each time: the owner logs once per kind). */
+  readonly onOutboxError: (error: unknown) => void;
 }
 
 export class OutboxDrainer {
@@ -99,7 +101,8 @@ export class OutboxDrainer {
         metrics.outbox(stats.waiting, stats.oldestAgeSeconds);
       }
     } catch (error) {
-      logger.error(`dashboard webhook: the outbox could not be read or written: ${(error as Error).message}`);
+      // Every few seconds while the file fails: the owner logs each kind of failure once, not each tick.
+      this.#deps.onOutboxError(error);
     }
     return progress ? 0 : settings.outboxPollMs;
   }

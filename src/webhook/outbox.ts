@@ -71,6 +71,10 @@ CREATE INDEX IF NOT EXISTS events_due_heads ON events (next_attempt_at, seq) WHE
 CREATE INDEX IF NOT EXISTS events_head_of ON events (business_id) WHERE head = 1;
 CREATE INDEX IF NOT EXISTS events_live ON events (business_id, seq) WHERE state = 'live';`;
 
+/** What `list` and `count` show: live rows are this process's own business, never listed. */
+export type ListedState = 'waiting' | 'dead' | 'all';
+const LISTED: Readonly<Record<ListedState, string>> = { waiting: "state = 'waiting'", dead: "state = 'dead'", all: "state != 'live'" };
+
 const COLUMNS = `id, business_id AS businessId, update_type AS updateType, body, accepted_at AS acceptedAt, state, attempts,
   next_attempt_at AS nextAttemptAt, expires_at AS expiresAt, last_error AS lastError`;
 
@@ -102,6 +106,8 @@ function sqlite(): typeof import('node:sqlite') {
 /** How often an open Outbox says it is alive, and how long a silent owner is still believed to be. */
 const HEARTBEAT_MS = 10_000;
 const STALE_AFTER_MS = 60_000;
+/** Opening (schema, recovery of orphans) waits this long for a busy file: it happens once, at start. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The tokens of the Outboxes open in this process. On globalThis, so that two copies of the package in one process
@@ -129,6 +135,12 @@ export interface OutboxOptions {
   readonly heartbeatMs?: number;
   /** An owner whose heartbeat is older than this is gone, whatever its pid. @default 60000 */
   readonly staleAfterMs?: number;
+  /**
+   * How long a write waits for another process's write lock once the outbox is open (opening always waits up to
+   * OPEN_BUSY_TIMEOUT_MS). The CLI can wait; the agent's notify() must not, so the notifier passes a short one.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
 }
 
 function alive(pid: number): boolean {
@@ -157,11 +169,12 @@ export class Outbox {
   readonly #staleAfterMs: number;
   readonly #heartbeat: NodeJS.Timeout;
 
-  constructor(dir: string, { fsync = false, heartbeatMs = HEARTBEAT_MS, staleAfterMs = STALE_AFTER_MS }: OutboxOptions = {}) {
+  constructor(dir: string, options: OutboxOptions = {}) {
+    const { fsync = false, heartbeatMs = HEARTBEAT_MS, staleAfterMs = STALE_AFTER_MS, busyTimeoutMs = OPEN_BUSY_TIMEOUT_MS } = options;
     this.dir = dir;
     this.#staleAfterMs = staleAfterMs;
     mkdirSync(dir, { recursive: true });
-    this.#db = new (sqlite().DatabaseSync)(join(dir, OUTBOX_FILE), { timeout: 5000 });
+    this.#db = new (sqlite().DatabaseSync)(join(dir, OUTBOX_FILE), { timeout: OPEN_BUSY_TIMEOUT_MS });
     try {
       this.#migrate(fsync);
     } catch (error) {
@@ -188,6 +201,7 @@ export class Outbox {
       this.#rebuildHeads();
     });
     this.#refreshWaiting();
+    this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     this.#heartbeat = setInterval(() => this.#beat(), heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -367,10 +381,19 @@ export class Outbox {
     };
   }
 
-  list(state: 'waiting' | 'dead' | 'all', limit = 1000): OutboxRow[] {
-    const where = state === 'all' ? "state != 'live'" : 'state = ?';
-    const statement = this.#db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${where} ORDER BY seq LIMIT ?`);
-    return (state === 'all' ? statement.all(limit) : statement.all(state, limit)) as unknown as OutboxRow[];
+  list(state: ListedState, limit = 1000): OutboxRow[] {
+    const statement = this.#db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${LISTED[state]} ORDER BY seq LIMIT ?`);
+    return statement.all(limit) as unknown as OutboxRow[];
+  }
+
+  /** How many events list(state) shows without a limit. */
+  count(state: ListedState): number {
+    return Number(this.#db.prepare(`SELECT COUNT(*) AS n FROM events WHERE ${LISTED[state]}`).get()?.n ?? 0);
+  }
+
+  /** The state of one event, or undefined when it is not in the outbox (delivered, or never accepted here). */
+  stateOf(id: string): OutboxRow['state'] | undefined {
+    return this.#db.prepare('SELECT state FROM events WHERE id = ?').get(id)?.state as OutboxRow['state'] | undefined;
   }
 
   /** Dead letters back to waiting, due now, with a fresh maximum age; all of them when `ids` is undefined. */

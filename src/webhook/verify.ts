@@ -26,7 +26,7 @@ export interface VerifyWebhookOptions {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** One secret, or several during a rotation: any one matching is enough. */
   readonly secrets: string | readonly string[];
-  /** How far `webhook-timestamp` may be from now, either way. @default 300 */
+  /** How far `webhook-timestamp` may be from now, either way: a finite number >= 0 (else a TypeError). @default 300 */
   readonly toleranceSeconds?: number;
   /** Also accept a request signed only with `X-Genesis-Signature` (no replay protection). @default false */
   readonly acceptLegacy?: boolean;
@@ -52,7 +52,23 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * The tolerance, checked: NaN would accept a timestamp of any age (every comparison with NaN is false), Infinity
+ * would turn the replay window off, and a negative number would refuse every request.
+ */
+export function checkedTolerance(toleranceSeconds: number | undefined): number {
+  const tolerance = toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new TypeError(
+      `verifyWebhook: toleranceSeconds must be a finite number of seconds >= 0 (got ${String(tolerance)}); ` +
+        `leave it out for the default of ${DEFAULT_TOLERANCE_SECONDS}`,
+    );
+  }
+  return tolerance;
+}
+
 export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResult {
+  const tolerance = checkedTolerance(options.toleranceSeconds);
   const secrets = typeof options.secrets === 'string' ? [options.secrets] : [...options.secrets];
   if (secrets.length === 0 || secrets.some((s) => s === '')) return { ok: false, reason: 'no secret configured' };
   const body = typeof options.body === 'string' ? options.body : options.body.toString('utf8');
@@ -63,7 +79,6 @@ export function verifyWebhook(options: VerifyWebhookOptions): VerifyWebhookResul
   if (id === undefined || id === '' || timestampText === undefined) return { ok: false, reason: 'missing webhook-id or webhook-timestamp' };
   const timestamp = Number(timestampText);
   if (!/^\d+$/.test(timestampText) || !Number.isSafeInteger(timestamp)) return { ok: false, reason: 'malformed webhook-timestamp' };
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
   if (Math.abs(nowSeconds - timestamp) > tolerance) return { ok: false, reason: `timestamp outside the tolerance of ${tolerance} s` };
   const offered = signatures.split(' ').filter((s) => s.startsWith('v1,'));

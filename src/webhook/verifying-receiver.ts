@@ -7,7 +7,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_TOLERANCE_SECONDS, verifyWebhook } from './verify.ts';
+import { GenesisConfigError } from '../config/config-error.ts';
+import { checkedTolerance, verifyWebhook } from './verify.ts';
 
 const EVENTS_PATH = /^\/api\/businesses\/([^/?#]+)\/events$/;
 /** Standard Webhooks payloads stay under 20 KB; far above that is not ours. */
@@ -26,7 +27,7 @@ export interface VerifyingReceiverOptions {
   readonly port?: number;
   readonly secrets?: readonly string[];
   readonly toleranceSeconds?: number;
-  /** The status answered to a valid event (try 503 to watch the retries). @default 204 */
+  /** The status answered to a valid event (try 503 to watch the retries): a whole number from 200 to 599. @default 204 */
   readonly status?: number;
   readonly onEvent: (event: ReceivedEvent) => void;
   readonly onRefused: (reason: string) => void;
@@ -37,9 +38,23 @@ export interface VerifyingReceiver {
   close(): Promise<void>;
 }
 
+/**
+ * The status to answer, checked at start (node:http would throw on the first event otherwise). 1xx is refused too:
+ * it is informational, never a final answer, so the notifier would wait for the real one until its timeout.
+ */
+export function parseAnswerStatus(source: string, raw: string | number): number {
+  const status = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new GenesisConfigError(source, `${source} must be a whole HTTP status code from 200 to 599, such as 204 or 503 (got "${raw}")`);
+  }
+  return status;
+}
+
 export async function startVerifyingReceiver(options: VerifyingReceiverOptions): Promise<VerifyingReceiver> {
   const seen = new Set<string>();
   const secrets = options.secrets ?? [];
+  const status = parseAnswerStatus('status', options.status ?? 204);
+  const tolerance = checkedTolerance(options.toleranceSeconds);
   const server: Server = createServer((req, res) => {
     const match = EVENTS_PATH.exec(req.url ?? '');
     if (req.method !== 'POST' || match === null) {
@@ -61,7 +76,6 @@ export async function startVerifyingReceiver(options: VerifyingReceiverOptions):
       const body = Buffer.concat(chunks);
       let webhookId = String(req.headers['webhook-id'] ?? '');
       if (secrets.length > 0) {
-        const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
         const verdict = verifyWebhook({ body, headers: req.headers, secrets, toleranceSeconds: tolerance });
         if (!verdict.ok) {
           options.onRefused(verdict.reason);
@@ -84,7 +98,7 @@ export async function startVerifyingReceiver(options: VerifyingReceiverOptions):
         if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value as string);
       }
       options.onEvent({ webhookId, businessId: decodeURIComponent(match[1] as string), payload, duplicate });
-      res.writeHead(duplicate ? 204 : (options.status ?? 204)).end();
+      res.writeHead(duplicate ? 204 : status).end();
     });
   });
   await new Promise<void>((resolve, reject) => {

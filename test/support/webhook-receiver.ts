@@ -48,8 +48,10 @@ export interface WebhookReceiver {
   readonly requests: ReceivedRequest[];
   /** One record per slow body answered, in order. */
   readonly slowBodies: SlowBodyRecord[];
-  /** The most requests that were open at once. */
+  /** The most requests that were open at once, since the start or the last resetMaxConcurrent(). */
   readonly maxConcurrent: number;
+  /** Starts counting maxConcurrent afresh (from the requests open now), so that a test does not see an earlier one's. */
+  resetMaxConcurrent(): void;
   respond(responder: Responder): void;
   close(): Promise<void>;
 }
@@ -99,6 +101,9 @@ export async function startWebhookReceiver(responder: Responder = () => ({ statu
     slowBodies,
     get maxConcurrent() {
       return maxConcurrent;
+    },
+    resetMaxConcurrent() {
+      maxConcurrent = open;
     },
     respond(next) {
       current = next;

@@ -91,3 +91,98 @@ describe('genesis-telemetry receive, fed by the demo and by outbox replay', () =
     assert.match(run.output(), /outbox needs an action: list or replay/);
   });
 });
+
+describe('the webhook verbs, on bad input and asked for help', () => {
+  it('receive refuses an answer status it cannot send, naming --status, before it starts', async () => {
+    for (const status of ['1000', '1.5', '99', '1e3']) {
+      const run = startCli(['receive', '--port', '0', '--status', status]);
+      const ended = await Promise.race([run.exited, run.waitForOutput(/receiving on/).then(() => 'started')]);
+      await run.stop();
+      assert.equal(ended, 2, `--status ${status}: ${run.output()}`);
+      assert.match(
+        run.output(),
+        new RegExp(
+          `genesis-telemetry: --status must be a whole HTTP status code from 200 to 599, such as 204 or 503 \\(got "${status.replace('.', '\\.')}"\\)`,
+        ),
+      );
+      assert.doesNotMatch(run.output(), /\n\s+at /, 'a message, not a stack');
+    }
+  });
+
+  it('each verb has --help: its usage and options, exit 0 (and "help <verb>" says the same)', async () => {
+    const cases = [
+      [
+        ['receive', '--help'],
+        /^Usage: genesis-telemetry receive \[options\]\n\nrun a small dashboard .*\n {2}--port <n>.*\n(.*\n)* {2}--status <code>/,
+      ],
+      [
+        ['outbox', '--help'],
+        /^Usage: genesis-telemetry outbox <list\|replay> \[options\]\n\nlist the dashboard outbox's dead letters.*\n {2}list .*\n {2}--limit <n>/,
+      ],
+      [['outbox', 'replay', '-h'], /^Usage: genesis-telemetry outbox <list\|replay>/],
+      [['help', 'outbox'], /^Usage: genesis-telemetry outbox <list\|replay>/],
+      [['demo', '--help'], /^Usage: genesis-telemetry demo \[options\]\n\nrun a simulated Genesis Meta-Agent/],
+    ] as const;
+    for (const [args, usage] of cases) {
+      const run = startCli([...args]);
+      assert.equal(await run.exited, 0, `${args.join(' ')}: ${run.output()}`);
+      assert.match(run.output(), usage, args.join(' '));
+    }
+  });
+
+  it('outbox replay --id refuses ids that are not dead letters, naming them, and replays nothing', async () => {
+    const dir = tempOutbox();
+    const outbox = new Outbox(dir);
+    const body = JSON.stringify({ business_id: 'rp-1', update_type: 'deployed', data: {}, timestamp: new Date().toISOString() });
+    for (const id of ['msg_rpdead', 'msg_rpwaiting']) {
+      outbox.add({ id, businessId: 'rp-1', updateType: 'deployed', body, acceptedAt: Date.now() }, 'waiting', Date.now() + 60_000);
+    }
+    outbox.toDead('msg_rpdead', 'rp-1', 3, 'HTTP 404');
+    outbox.close();
+
+    const run = startCli(['outbox', 'replay', '--dir', dir, '--id', 'msg_rpdead', '--id', 'msg_typo', '--id', 'msg_rpwaiting']);
+    assert.equal(await run.exited, 2, run.output());
+    assert.match(
+      run.output(),
+      /nothing replayed; not dead letters in .*: msg_typo \(not in the outbox\), msg_rpwaiting \(waiting, not a dead letter\)/,
+    );
+    const after = new Outbox(dir);
+    assert.deepEqual(
+      after.list('dead').map((row) => row.id),
+      ['msg_rpdead'],
+      'the good id was not replayed either',
+    );
+    after.close();
+  });
+
+  it('outbox list says "showing N of M" when it stops at its limit (1000 by default, --limit)', async () => {
+    const dir = tempOutbox();
+    const outbox = new Outbox(dir);
+    for (let i = 0; i < 1001; i++) {
+      const body = `{"business_id":"many","seq":${i}}`;
+      outbox.add({ id: `msg_many${i}`, businessId: 'many', updateType: 'deployed', body, acceptedAt: i }, 'waiting', Date.now() + 60_000);
+    }
+    outbox.close();
+
+    const all = startCli(['outbox', 'list', '--waiting', '--dir', dir]);
+    assert.equal(await all.exited, 0, all.output());
+    const lines = all.output().trimEnd().split('\n');
+    assert.equal(lines.filter((line) => line.startsWith('waiting')).length, 1000);
+    assert.match(lines.at(-1) ?? '', /^showing 1000 of 1001 event\(s\) in .*, the oldest first \(--limit <n> for more\)$/);
+
+    const two = startCli(['outbox', 'list', '--waiting', '--limit', '2', '--json', '--dir', dir]);
+    assert.equal(await two.exited, 0, two.output());
+    assert.match(two.output(), /showing 2 of 1001 event\(s\)/);
+    assert.equal(
+      two
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{')).length,
+      2,
+    );
+
+    const bad = startCli(['outbox', 'list', '--limit', '0', '--dir', dir]);
+    assert.equal(await bad.exited, 2);
+    assert.match(bad.output(), /--limit must be a number greater than 0/);
+  });
+});

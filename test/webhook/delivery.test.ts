@@ -297,7 +297,8 @@ it('410 without an outbox: later events are dropped and counted, not held in mem
 describe('the request', () => {
   it('encodes the business id as one path segment: no other route is reachable', async () => {
     receiver.respond(() => ({ status: 204 }));
-    const ids = ['../../admin', 'a?b=c', 'x#y', 'a/b', '%2e%2e', 'ünï cødé'];
+    // Literal %2F too: sent as is, a server that decodes before routing would see "../admin" (or a/b) in it.
+    const ids = ['../../admin', 'a?b=c', 'x#y', 'a/b', '%2e%2e', '%2F..%2Fadmin', 'a%2Fb', 'ünï cødé'];
     const t = testNotifier(receiver.url);
     for (const id of ids) t.notifier.notify(event(id));
     assert.equal(t.notifier.notify(event('..')), undefined, '".." is refused');
@@ -306,7 +307,10 @@ describe('the request', () => {
     await t.notifier.shutdown();
     const paths = receiver.requests.slice(-ids.length).map((r) => r.url);
     assert.deepEqual(paths.sort(), ids.map((id) => `/api/businesses/${encodeURIComponent(id)}/events`).sort());
-    for (const path of paths) assert.match(path, /^\/api\/businesses\/[^/?#]+\/events$/);
+    const segments = paths.map((path) => /^\/api\/businesses\/([^/?#]+)\/events$/.exec(path)?.[1]);
+    // Decoded once, as a server routes, each segment is exactly the id it was given: "%2F" stays three characters.
+    assert.deepEqual(segments.map((segment) => decodeURIComponent(segment ?? '')).sort(), [...ids].sort());
+    assert.ok(paths.includes('/api/businesses/%252F..%252Fadmin/events'), paths.join(' '));
   });
 
   it('carries Standard Webhooks headers for every secret of a rotation, and the legacy header', async () => {
@@ -326,6 +330,7 @@ describe('the request', () => {
 
   it('keeps at most `concurrency` requests in flight, and notify() returns at once', async () => {
     receiver.respond(() => ({ status: 204, delayMs: 30 }));
+    receiver.resetMaxConcurrent(); // earlier tests' requests must not count
     const t = testNotifier(receiver.url, { concurrency: 3 });
     const started = performance.now();
     for (let i = 0; i < 24; i++) t.notifier.notify(event(`conc-${i}`));
@@ -347,16 +352,6 @@ describe('the request', () => {
       requestsOf('ordered').map((r) => JSON.parse(r.body).data.seq),
       Array.from({ length: 20 }, (_, i) => i),
     );
-  });
-
-  it('never writes a secret or signature to the log', async () => {
-    script('quiet', { status: 500 }, 100);
-    const t = testNotifier(receiver.url, { outbox: false });
-    t.notifier.notify(event('quiet'));
-    await t.notifier.idle();
-    await t.notifier.shutdown();
-    const log = t.logger.lines.join('\n');
-    assert.ok(!log.includes(SECRET) && !log.includes(SECRET.slice(6)) && !log.includes('v1,'), log);
   });
 });
 

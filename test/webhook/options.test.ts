@@ -141,6 +141,17 @@ describe('notifier options', () => {
     assert.equal(resolveNotifierSettings({ env: { GENESIS_DASHBOARD_OUTBOX_MAX_AGE_HOURS: '0.5' } }).outboxMaxAgeMs, 1_800_000);
   });
 
+  it('reads the event size limit (64 KiB by default) and refuses one that is no size in bytes, naming the variable', () => {
+    assert.equal(resolveNotifierSettings({ env: {} }).maxEventBytes, 65_536);
+    assert.equal(resolveNotifierSettings({ env: { GENESIS_DASHBOARD_MAX_EVENT_BYTES: '20000' } }).maxEventBytes, 20_000);
+    assert.equal(resolveNotifierSettings({ env: { GENESIS_DASHBOARD_MAX_EVENT_BYTES: '20000' }, maxEventBytes: 4096 }).maxEventBytes, 4096);
+    const variable = 'GENESIS_DASHBOARD_MAX_EVENT_BYTES';
+    configError(() => resolveNotifierSettings({ env: { [variable]: 'big' } }), variable, /must be a number greater than 0/);
+    configError(() => resolveNotifierSettings({ env: { [variable]: '1500.5' } }), variable, /whole number/);
+    configError(() => resolveNotifierSettings({ env: { [variable]: '64' } }), variable, /is in bytes and must be at least 1024 \(got 64\)/);
+    configError(() => resolveNotifierSettings({ env: {}, maxEventBytes: 10 }), 'maxEventBytes', /at least 1024/);
+  });
+
   it('refuses a whsec_ secret that is not base64, without printing it', () => {
     const secret = 'whsec_%%%not-base64%%%';
     assert.throws(

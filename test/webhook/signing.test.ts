@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { legacyKey, legacySignature, NO_SIGNING_KEYS, secretKey, signatureHeaders } from '../../src/webhook/signing.ts';
 import { verifyWebhook } from '../../src/webhook/verify.ts';
+import { startVerifyingReceiver, type VerifyingReceiverOptions } from '../../src/webhook/verifying-receiver.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const OLD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -93,6 +94,35 @@ describe('verifyWebhook', () => {
     assert.equal(verifyWebhook({ body, headers: sign([SECRET], 'msg_5', at - 299), secrets: SECRET, now }).ok, true);
     assert.equal(verifyWebhook({ body, headers: old, secrets: SECRET, now, toleranceSeconds: 600 }).ok, true);
     assert.equal(verifyWebhook({ body, headers: sign([SECRET], 'msg_5', at + 301), secrets: SECRET, now }).ok, false, 'the future too');
+  });
+
+  it('throws a TypeError naming toleranceSeconds when it is not a finite number >= 0 (NaN accepted any age)', () => {
+    const ancient = sign([SECRET], 'msg_8', 1_000_000_000); // 2001
+    for (const toleranceSeconds of [Number.NaN, -1, Number.POSITIVE_INFINITY, '300' as unknown as number]) {
+      assert.throws(
+        () => verifyWebhook({ body, headers: ancient, secrets: SECRET, now, toleranceSeconds }),
+        (error: Error) => error instanceof TypeError && /toleranceSeconds must be a finite number of seconds >= 0/.test(error.message),
+        String(toleranceSeconds),
+      );
+    }
+    // 0 is a valid tolerance: this very second only.
+    assert.equal(verifyWebhook({ body, headers: sign([SECRET], 'msg_8', at), secrets: SECRET, now, toleranceSeconds: 0 }).ok, true);
+    assert.equal(verifyWebhook({ body, headers: sign([SECRET], 'msg_8', at - 1), secrets: SECRET, now, toleranceSeconds: 0 }).ok, false);
+  });
+
+  it('the verifying receiver refuses a bad tolerance or answer status at start, not at the first event', async () => {
+    const quiet = { onEvent: () => {}, onRefused: () => {} };
+    /** The error it started with; a receiver that started anyway is closed, so that a failing test does not hang. */
+    const failureToStart = (options: Partial<VerifyingReceiverOptions>) =>
+      startVerifyingReceiver({ ...quiet, ...options }).then(
+        (receiver) => receiver.close().then(() => new Error('it started')),
+        (error: Error) => error,
+      );
+    const nan = await failureToStart({ secrets: [SECRET], toleranceSeconds: Number.NaN });
+    assert.ok(nan instanceof TypeError && /toleranceSeconds/.test(nan.message), String(nan));
+    for (const status of [1000, 99, 101, 204.5]) {
+      assert.match(String(await failureToStart({ status })), /status must be a whole HTTP status code from 200 to 599/, String(status));
+    }
   });
 
   it('refuses missing or malformed headers, and never echoes a secret or signature', () => {
