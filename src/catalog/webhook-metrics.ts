@@ -87,6 +87,15 @@ export const WEBHOOK_METRICS = [
     description: 'State of the dashboard circuit breaker: 1 on the current state, 0 on the others.',
     labels: [{ key: 'state', description: 'The breaker state.', values: WEBHOOK_CIRCUIT_STATES }],
   },
+  {
+    // A 410 stops every attempt, so no failure counter moves afterwards: without this gauge the state is visible only in the log.
+    name: 'genesis_meta_agent_dashboard_webhook_endpoint_disabled',
+    kind: 'gauge',
+    unit: '{endpoint}',
+    description:
+      'Whether the dashboard endpoint is disabled: 1 after it answered 410 Gone (nothing is attempted until the notifier is reconfigured and restarted), else 0.',
+    labels: [],
+  },
 ] as const satisfies readonly InstrumentSpec[];
 
 export type WebhookMetricName = (typeof WEBHOOK_METRICS)[number]['name'];

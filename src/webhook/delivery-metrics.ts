@@ -33,6 +33,7 @@ export class DeliveryMetrics {
     }
     this.circuit('closed');
     this.queueDepth(0);
+    this.endpointDisabled(false);
   }
 
   #record(name: WebhookMetricName, value: number, labels?: Record<string, string>): void {
@@ -62,6 +63,10 @@ export class DeliveryMetrics {
   outbox(depth: number, oldestAgeSeconds: number): void {
     this.#record('genesis_meta_agent_dashboard_webhook_outbox_depth', depth);
     this.#record('genesis_meta_agent_dashboard_webhook_outbox_oldest_age_seconds', oldestAgeSeconds);
+  }
+
+  endpointDisabled(disabled: boolean): void {
+    this.#record('genesis_meta_agent_dashboard_webhook_endpoint_disabled', disabled ? 1 : 0);
   }
 
   circuit(state: WebhookCircuitState): void {

@@ -325,6 +325,7 @@ export class Notifier implements DashboardNotifier {
   #disable(message: string): void {
     if (this.#disabledBecause !== undefined) return;
     this.#disabledBecause = message;
+    this.#metrics.endpointDisabled(true);
     this.#logger.error(
       `dashboard webhook DISABLED: ${message}. No event is sent until the notifier is reconfigured and restarted; ` +
         `${this.#outbox === undefined ? 'events are dropped meanwhile' : 'events are kept in the outbox meanwhile'}`,

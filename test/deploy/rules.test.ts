@@ -26,6 +26,7 @@ const EXPECTED: Record<string, { threshold: Threshold; for: string | undefined; 
   GenesisQuotaViolationsHigh: { threshold: { operator: '>', value: 10 }, for: '5m', severity: 'warning' },
   GenesisDashboardWebhookDown: { threshold: { operator: '>', value: 0.5 }, for: '10m', severity: 'warning' },
   GenesisDashboardWebhookOutboxStale: { threshold: { operator: '>', value: 900 }, for: '5m', severity: 'warning' },
+  GenesisDashboardWebhookEndpointGone: { threshold: { operator: '>', value: 0 }, for: '1m', severity: 'warning' },
   GenesisDashboardWebhookDeadLetters: { threshold: { operator: '>', value: 0 }, for: undefined, severity: 'warning' },
   GenesisMetricsTargetDown: { threshold: { operator: '==', value: 0 }, for: '2m', severity: 'critical' },
 };

@@ -16,6 +16,7 @@ import { event, SECRET, testNotifier } from './support.ts';
 const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
 const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
 const ATTEMPTS = 'genesis_meta_agent_dashboard_webhook_attempts';
+const DISABLED = 'genesis_meta_agent_dashboard_webhook_endpoint_disabled';
 
 let receiver: WebhookReceiver;
 before(async () => {
@@ -267,8 +268,10 @@ describe('not retried', () => {
   it('410 disables the endpoint loudly: later events are not sent but kept', async () => {
     script('gone', { status: 410 }, 100);
     const t = testNotifier(receiver.url);
+    assert.equal(await t.metric(DISABLED), 0, 'served from the start, at 0');
     t.notifier.notify(event('gone'));
     await t.notifier.idle();
+    assert.equal(await t.metric(DISABLED), 1, 'the gauge an alert can page on: no failure counter moves once disabled');
     t.notifier.notify(event('gone', 1));
     t.notifier.notify(event('gone-too'));
     await t.notifier.idle();
@@ -292,6 +295,7 @@ it('410 without an outbox: later events are dropped and counted, not held in mem
   await t.notifier.shutdown();
   assert.equal(requestsOf('gone-bare').length, 1);
   assert.equal(await t.metric(DELIVERIES, { outcome: 'dropped' }), 4);
+  assert.equal(await t.metric(DISABLED), 1);
 });
 
 describe('the request', () => {
