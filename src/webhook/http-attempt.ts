@@ -6,7 +6,7 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got } from 'got';
+import type { Got } from 'got';
 
 export type AttemptResult =
   | { readonly status: number; readonly retryAfter: string | undefined; readonly location: string | undefined; readonly body: string }
@@ -24,17 +24,33 @@ export function createHttpAttempter(options: { timeoutMs: number; concurrency: n
     http: new HttpAgent({ keepAlive: true, maxSockets: options.concurrency }),
     https: new HttpsAgent({ keepAlive: true, maxSockets: options.concurrency }),
   };
-  const client: Got = got.extend({
-    retry: { limit: 0 },
-    followRedirect: false,
-    throwHttpErrors: false,
-    timeout: { request: options.timeoutMs },
-    agent: agents,
-    headers: { 'user-agent': 'genesis-telemetry-webhook', 'content-type': 'application/json' },
-  });
+  // got is loaded here, when a notifier is made, not when the package is imported: it takes longer to load than the
+  // OpenTelemetry SDK, and an agent without a dashboard URL never needs it. The first attempt awaits the load.
+  const loading: Promise<Got> = import('got').then(({ default: got }) =>
+    got.extend({
+      retry: { limit: 0 },
+      followRedirect: false,
+      throwHttpErrors: false,
+      timeout: { request: options.timeoutMs },
+      agent: agents,
+      headers: { 'user-agent': 'genesis-telemetry-webhook', 'content-type': 'application/json' },
+    }),
+  );
+  // Never an unhandled rejection: a failed load is reported by each attempt instead (see post).
+  loading.catch(() => {});
 
-  const post: HttpAttempter['post'] = (url, body, headers, signal) =>
-    new Promise((resolve) => {
+  const post: HttpAttempter['post'] = async (url, body, headers, signal) => {
+    let client: Got;
+    try {
+      client = await loading;
+    } catch (error) {
+      return {
+        status: undefined,
+        code: (error as { code?: string }).code,
+        message: `got could not be loaded: ${(error as Error).message}`,
+      };
+    }
+    return new Promise((resolve) => {
       let settled = false;
       const settle = (result: AttemptResult) => {
         if (settled) return;
@@ -71,6 +87,7 @@ export function createHttpAttempter(options: { timeoutMs: number; concurrency: n
         stream.on('end', finish);
       });
     });
+  };
 
   return {
     post,
