@@ -13,9 +13,7 @@ import { OUTBOX_FILE } from '../../src/webhook/outbox.ts';
 import { freePort, type RunningProcess, startProcess } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { event, tempOutbox, testNotifier } from './support.ts';
-
-const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
+import { DELIVERIES, event, tempOutbox, testNotifier } from './support.ts';
 
 /** Another process holding the outbox's write lock until it is stopped (its death releases the lock). */
 async function holdWriteLock(dir: string): Promise<RunningProcess> {

@@ -9,11 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Outbox } from '../../src/webhook/outbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { event, tempOutbox, testNotifier } from './support.ts';
-
-const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
-const ATTEMPTS = 'genesis_meta_agent_dashboard_webhook_attempts';
-const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
+import { ATTEMPTS, DELIVERIES, event, FAILURES, tempOutbox, testNotifier } from './support.ts';
 
 let receiver: WebhookReceiver;
 before(async () => {

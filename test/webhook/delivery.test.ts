@@ -11,12 +11,7 @@ import { Outbox } from '../../src/webhook/outbox.ts';
 import { freePort } from '../support/processes.ts';
 import { waitFor } from '../support/wait.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { event, SECRET, testNotifier } from './support.ts';
-
-const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
-const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
-const ATTEMPTS = 'genesis_meta_agent_dashboard_webhook_attempts';
-const DISABLED = 'genesis_meta_agent_dashboard_webhook_endpoint_disabled';
+import { ATTEMPTS, DELIVERIES, DISABLED, event, FAILURES, SECRET, testNotifier } from './support.ts';
 
 let receiver: WebhookReceiver;
 before(async () => {

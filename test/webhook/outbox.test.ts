@@ -7,11 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Outbox } from '../../src/webhook/outbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { event, testNotifier } from './support.ts';
-
-const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
-const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
-const CIRCUIT = 'genesis_meta_agent_dashboard_webhook_circuit_state';
+import { CIRCUIT, DELIVERIES, event, FAILURES, testNotifier } from './support.ts';
 
 let receiver: WebhookReceiver;
 let down = true;

@@ -6,12 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
-import { event, testNotifier } from './support.ts';
+import { DELIVERIES, event, FAILURES, testNotifier } from './support.ts';
 
 /** The documented limit (prepare-event.ts), written out: the test holds the code to the README, not to itself. */
 const MAX_BUSINESS_ID_BYTES = 256;
-const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
-const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
 
 let receiver: WebhookReceiver;
 before(async () => {

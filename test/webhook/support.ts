@@ -7,6 +7,13 @@ import type { DashboardNotifierOptions } from '../../src/webhook/notifier-option
 import { type CapturedLogger, captureLogger } from '../support/capture-logger.ts';
 import { type Collected, collect, ownMeterProvider, pointValue } from '../support/test-reader.ts';
 
+/** The delivery metrics' names, as the tests read them from a collection. */
+export const FAILURES = 'genesis_meta_agent_dashboard_webhook_failures';
+export const DELIVERIES = 'genesis_meta_agent_dashboard_webhook_deliveries';
+export const ATTEMPTS = 'genesis_meta_agent_dashboard_webhook_attempts';
+export const DISABLED = 'genesis_meta_agent_dashboard_webhook_endpoint_disabled';
+export const CIRCUIT = 'genesis_meta_agent_dashboard_webhook_circuit_state';
+
 export const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 export interface TestNotifier {
